@@ -1,0 +1,166 @@
+// Every setting aura reads, in one table: the single source of truth for parsing, defaults, the
+// accepted-values text in errors, `aura config` output and the README reference. Keys are the
+// environment-variable names our Python ancestor used, so existing ~/.aura/config.env files keep working.
+import type { z } from 'zod';
+import { boolean, commaList, decimal, httpUrl, type Kind, oneOf, percent, wholeNumber, word } from './kinds.js';
+
+export type Group = 'api' | 'loop' | 'workers' | 'watchdog';
+
+/** Headings for the groups, in display order. */
+export const GROUPS: Record<Group, string> = {
+  api: 'Planner API',
+  loop: 'Supervisor loop',
+  workers: 'Workers',
+  watchdog: 'Resource watchdog',
+};
+
+export interface Setting<T extends z.ZodType = z.ZodType> {
+  /** Parses one raw, non-empty string. */
+  type: T;
+  /** Used when no source sets the key; undefined only for optional settings. */
+  default: z.output<T>;
+  /** One sentence, with the unit. Planned settings end with "(accepted and validated; enforced once … lands)". */
+  description: string;
+  /** Completes "expected …" in error messages. */
+  accepts: string;
+  group: Group;
+  /** Masked wherever it is shown. */
+  secret?: true;
+  /** Accepted and validated, but nothing acts on it yet. */
+  status?: 'planned';
+}
+
+type Meta = Omit<Setting, 'type' | 'default' | 'accepts'>;
+
+function setting<T extends z.ZodType>(kind: Kind<T>, dflt: z.output<T>, meta: Meta): Setting<T> {
+  return { type: kind.type, accepts: kind.accepts, default: dflt, ...meta };
+}
+
+/** An optional setting: unset (undefined) unless some source sets it. */
+function optional<T extends z.ZodType>(kind: Kind<T>, meta: Meta): Setting<z.ZodOptional<T>> {
+  return { type: kind.type.optional(), accepts: kind.accepts, default: undefined, ...meta };
+}
+
+const PLANNER = '(accepted and validated; enforced once the LLM planner lands)';
+const WATCHDOG = '(accepted and validated; enforced once the watchdog lands)';
+const api = (description: string): Meta => ({ description, group: 'api', status: 'planned' });
+const watchdog = (description: string): Meta => ({ description: `${description} ${WATCHDOG}.`, group: 'watchdog', status: 'planned' });
+
+export const SETTINGS = {
+  // ── api ──
+  AURA_API_KEY: optional(word('an API key'), {
+    ...api(`Anthropic API key for the LLM planner; when unset aura uses the rules planner ${PLANNER}.`),
+    secret: true,
+  }),
+  AURA_API_BASE_URL: setting(httpUrl(), 'https://api.anthropic.com', api(`Base URL of the Anthropic API ${PLANNER}.`)),
+  AURA_API_MODEL: setting(word('a model name'), 'claude-sonnet-4-5', api(`Model the LLM planner asks for ${PLANNER}.`)),
+  AURA_API_MAX_TOKENS: setting(wholeNumber(1, 64000, 'tokens'), 4096, api(`Most output tokens one planner request may use, in tokens ${PLANNER}.`)),
+  AURA_API_TIMEOUT: setting(decimal({ above: 0 }, 'seconds'), 120, api(`Time limit for one planner request, in seconds ${PLANNER}.`)),
+
+  // ── loop ──
+  AURA_CYCLE_INTERVAL: setting(wholeNumber(1, 86400, 'seconds'), 300, {
+    description: 'Time between heartbeat wakes of the supervisor, in seconds.',
+    group: 'loop',
+  }),
+  AURA_MAX_CONCURRENT_TASKS: setting(wholeNumber(1, 64, 'tasks'), 2, {
+    description: 'Most tasks whose workers run at the same time, in tasks.',
+    group: 'loop',
+  }),
+  AURA_MAX_ATTEMPTS: setting(wholeNumber(1, 100, 'attempts'), 3, {
+    description: 'Attempts a task gets before it is marked failed, in attempts.',
+    group: 'loop',
+  }),
+  AURA_RETRY_BACKOFF_SECONDS: setting(decimal({ min: 0 }, 'seconds'), 10, {
+    description: 'Delay before the first retry of a task, in seconds, doubled for each further attempt.',
+    group: 'loop',
+  }),
+  AURA_RETRY_BACKOFF_MAX_SECONDS: setting(decimal({ min: 0 }, 'seconds'), 600, {
+    description: 'Cap on the doubled retry delay, in seconds.',
+    group: 'loop',
+  }),
+  AURA_TASKFILE_DEBOUNCE_MS: setting(wholeNumber(0, 10000, 'milliseconds'), 100, {
+    description: 'Quiet time after a task-file change before aura rereads the file, in milliseconds.',
+    group: 'loop',
+  }),
+
+  // ── workers ──
+  AURA_LAYER2_BACKEND: setting(oneOf(['claude', 'codex', 'opencode', 'gemini', 'shell', 'custom']), 'claude', {
+    description: 'Worker backend for tasks without a `run:` command (claude, codex, opencode, gemini, shell or custom).',
+    group: 'workers',
+  }),
+  AURA_TASK_BUDGET: setting(decimal({ above: 0, max: 10080 }, 'minutes'), 30, {
+    description: 'Wall-clock budget for one attempt at a task, in minutes.',
+    group: 'workers',
+  }),
+  AURA_MAX_TURNS: setting(wholeNumber(1, 10000, 'turns'), 50, {
+    description: 'Most agent turns in one attempt, in turns (accepted and validated; enforced once agent workers land).',
+    group: 'workers',
+    status: 'planned',
+  }),
+  AURA_KILL_GRACE_SECONDS: setting(decimal({ min: 0, max: 600 }, 'seconds'), 10, {
+    description: 'Grace between SIGTERM and SIGKILL when aura stops a worker, in seconds.',
+    group: 'workers',
+  }),
+  AURA_VERIFY_TIMEOUT: setting(decimal({ above: 0 }, 'seconds'), 600, {
+    description: 'Time limit for one `verify:` command, in seconds.',
+    group: 'workers',
+  }),
+  AURA_LEAVE_WORKERS_ON_EXIT: setting(boolean(), false, {
+    description: 'Whether workers keep running when the daemon shuts down, so the next daemon re-adopts them (true or false).',
+    group: 'workers',
+  }),
+
+  // ── watchdog ──
+  AURA_WORKER_RESOURCE_GUARD: setting(boolean(), true, watchdog('Whether the resource watchdog watches workers (true or false)')),
+  AURA_WORKER_MAX_CPU_PERCENT: setting(percent(), 0, watchdog('CPU use limit for workers, in percent; 0 disables it')),
+  AURA_WORKER_MAX_SYSTEM_MEMORY_PERCENT: setting(percent(), 0, watchdog('System memory use limit, in percent of total memory; 0 disables it')),
+  AURA_WORKER_MAX_SYSTEM_MEMORY_GB: setting(decimal({ min: 0, note: '(0 disables this limit)' }, 'GB'), 0, watchdog('System memory use limit, in GB; 0 disables it')),
+  AURA_WORKER_MIN_SYSTEM_MEMORY_FREE_GB: setting(decimal({ min: 0, note: '(0 disables this limit)' }, 'GB'), 0, watchdog('Free system memory to keep, in GB; 0 disables it')),
+  AURA_WORKER_MAX_GPU_UTIL_PERCENT: setting(percent(), 0, watchdog('GPU utilisation limit, in percent; 0 disables it')),
+  AURA_WORKER_MAX_GPU_MEMORY_PERCENT: setting(percent(), 0, watchdog('GPU memory use limit, in percent of total GPU memory; 0 disables it')),
+  AURA_WORKER_MAX_GPU_MEMORY_GB: setting(decimal({ min: 0, note: '(0 disables this limit)' }, 'GB'), 0, watchdog('GPU memory use limit, in GB; 0 disables it')),
+  AURA_WORKER_MIN_GPU_MEMORY_FREE_GB: setting(decimal({ min: 0, note: '(0 disables this limit)' }, 'GB'), 0, watchdog('Free GPU memory to keep, in GB; 0 disables it')),
+  AURA_WORKER_RESOURCE_VIOLATION_STRIKES: setting(wholeNumber(1, 100, 'polls'), 3, watchdog('Over-limit polls in a row before the watchdog acts, in polls')),
+  AURA_WORKER_RESOURCE_POLL_SECONDS: setting(decimal({ above: 0 }, 'seconds'), 5, watchdog('Time between resource polls, in seconds')),
+  AURA_WORKER_RESOURCE_AVG_WINDOW_SECONDS: setting(decimal({ above: 0 }, 'seconds'), 30, watchdog('Window that resource readings are averaged over, in seconds')),
+  AURA_WORKER_CUDA_VISIBLE_DEVICES: optional(
+    commaList('GPU ids'),
+    watchdog('GPU ids workers may use, given to them as CUDA_VISIBLE_DEVICES (a comma-separated list such as 0,1); unset leaves it alone'),
+  ),
+};
+
+export type SettingKey = keyof typeof SETTINGS;
+
+/** The parsed configuration, keyed by env name: `config.AURA_CYCLE_INTERVAL` is a number. */
+export type Config = { [K in SettingKey]: z.output<(typeof SETTINGS)[K]['type']> };
+
+export const SETTING_KEYS = Object.keys(SETTINGS) as SettingKey[];
+
+export function isSettingKey(key: string): key is SettingKey {
+  return Object.hasOwn(SETTINGS, key);
+}
+
+/** The setting as a plain Setting, for code that walks all keys (the precise types are for Config). */
+export function settingOf(key: SettingKey): Setting {
+  return SETTINGS[key] as Setting;
+}
+
+/**
+ * AURA_* environment variables that are not settings but are read by other parts of aura (tests,
+ * scripts), so seeing them is no reason to warn about an unknown setting.
+ */
+export const NON_SETTING_ENV_KEYS: ReadonlySet<string> = new Set(['AURA_TEST_CONCURRENCY']);
+
+/** Every key at its default: for tests and for code that needs a Config without loading one. */
+export function defaultConfig(): Config {
+  return Object.fromEntries(SETTING_KEYS.map((k) => [k, settingOf(k).default])) as Config;
+}
+
+export type ParseResult = { ok: true; value: unknown } | { ok: false; message: string };
+
+/** Parses one raw string for `key`; the failure message is the setting's accepted-values text. */
+export function parseSetting(key: SettingKey, raw: string): ParseResult {
+  const s = settingOf(key);
+  const r = s.type.safeParse(raw);
+  return r.success ? { ok: true, value: r.data } : { ok: false, message: `expected ${s.accepts}` };
+}

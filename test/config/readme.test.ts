@@ -1,0 +1,37 @@
+// The README's configuration section must be what src/config/reference-cli.ts generates.
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { CONFIG_END, CONFIG_START, hasConfigMarkers, updateReadmeConfigSection } from '../../src/config/reference-cli.js';
+
+const README = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'README.md');
+
+test('README.md configuration section is in sync with src/config/schema.ts', (t) => {
+  const text = existsSync(README) ? readFileSync(README, 'utf8') : '';
+  if (!hasConfigMarkers(text)) {
+    const what = existsSync(README) ? `README.md has no ${CONFIG_START} … ${CONFIG_END} markers yet` : 'README.md does not exist yet';
+    const why = `${what}, so there is no configuration section to check`;
+    t.diagnostic(why);
+    console.log(`skipping README config check: ${why}`);
+    t.skip(why);
+    return;
+  }
+  assert.equal(text, updateReadmeConfigSection(text), 'README.md is out of date; run: node --import tsx src/config/reference-cli.ts');
+});
+
+test('updateReadmeConfigSection replaces only what is between the markers and is idempotent', () => {
+  const before = `# aura\n\nintro\n\n${CONFIG_START}\nstale table\n${CONFIG_END}\n\n## After\n`;
+  const once = updateReadmeConfigSection(before);
+  assert.ok(once.startsWith(`# aura\n\nintro\n\n${CONFIG_START}\n`));
+  assert.ok(once.endsWith(`${CONFIG_END}\n\n## After\n`));
+  assert.ok(!once.includes('stale table'));
+  assert.ok(once.includes('| `AURA_CYCLE_INTERVAL` | `300` |'));
+  assert.equal(updateReadmeConfigSection(once), once);
+});
+
+test('updateReadmeConfigSection refuses a README without both markers', () => {
+  assert.throws(() => updateReadmeConfigSection('# aura\n'), /no <!-- config:start -->/);
+  assert.throws(() => updateReadmeConfigSection(`${CONFIG_END}\n${CONFIG_START}\n`), /no <!-- config:start -->/);
+});
