@@ -1,0 +1,88 @@
+// The one line that answers "what is aura doing, and do I need to act?", plus the counts behind it.
+import type { RunState, TaskStatus } from '../store/schema.js';
+import { clockTime, parseTime, plural, stamp } from './format.js';
+import type { DaemonInfo, OverallState, OverallView } from './types.js';
+import { STATUS_ORDER } from './types.js';
+
+export function countByStatus(state: RunState): Record<TaskStatus, number> {
+  const counts = Object.fromEntries(STATUS_ORDER.map((s) => [s, 0])) as Record<TaskStatus, number>;
+  for (const t of Object.values(state.tasks)) counts[t.status] += 1;
+  return counts;
+}
+
+/** A done task counts as verified when its last evidence passed (not merely ticked by hand). */
+function verifiedCount(state: RunState): number {
+  let n = 0;
+  for (const t of Object.values(state.tasks)) {
+    if (t.status !== 'done') continue;
+    const withEvidence = [...t.attempts].reverse().find((a) => a.evidence !== null);
+    if (withEvidence?.evidence?.passed) n++;
+  }
+  return n;
+}
+
+/** Earliest future retry time among pending tasks, as ms, or null. */
+function nextRetry(state: RunState, now: number): number | null {
+  let best: number | null = null;
+  for (const t of Object.values(state.tasks)) {
+    if (t.status !== 'pending') continue;
+    const at = parseTime(t.notBefore);
+    if (at !== null && at > now && (best === null || at < best)) best = at;
+  }
+  return best;
+}
+
+export function overallOf(
+  state: RunState,
+  counts: Record<TaskStatus, number>,
+  daemon: DaemonInfo,
+  now: Date,
+): OverallView {
+  const total = STATUS_ORDER.reduce((sum, s) => sum + counts[s], 0) - counts.archived;
+  const active = counts.running + counts.verifying;
+  const stuck = counts.failed + counts.blocked;
+  const allDone = total > 0 ? counts.done === total : state.doneAt !== null;
+
+  if (allDone) {
+    const at = stamp(state.doneAt ?? state.updatedAt);
+    const verified = verifiedCount(state);
+    const what = total === 0 ? 'nothing left to do' : total === 1 ? 'the task' : `all ${total} tasks`;
+    const how = verified === total ? 'verified' : `done (${total - verified} ticked by hand)`;
+    const detail = total === 0 ? `nothing left to do, finished ${at}` : `${what} ${how} at ${at}`;
+    return make('done', 'Done', detail, false);
+  }
+
+  const parts: string[] = [];
+  if (counts.running > 0) parts.push(`${counts.running} running`);
+  if (counts.verifying > 0) parts.push(`${counts.verifying} verifying`);
+  parts.push(`${counts.done} done of ${total}`);
+  if (counts.failed > 0) parts.push(`${counts.failed} failed`);
+  if (counts.blocked > 0) parts.push(`${counts.blocked} blocked`);
+  if (stuck > 0) parts.push('needs attention');
+
+  const live = daemon.mode === 'running' || daemon.mode === 'sleeping';
+  // The retry time is the news only while nothing runs; otherwise the tree shows it per task.
+  const retry = active === 0 ? nextRetry(state, now.getTime()) : null;
+  if (retry !== null) parts.push(`next retry ${clockTime(new Date(retry).toISOString(), now)}`);
+  if (live && parseTime(daemon.nextWakeAt) !== null) parts.push(`next wake ${clockTime(daemon.nextWakeAt, now)}`);
+  const detail = parts.join(', ');
+
+  // A daemon that says "done" while tasks disagree has stopped short; say so instead of "Done".
+  if (daemon.mode === 'stopped' || daemon.mode === 'done') return make('stopped', 'Stopped', detail, stuck > 0);
+  if (daemon.mode === 'draining') return make('draining', 'Draining', detail, stuck > 0);
+  if (active > 0) return make('working', 'Working', detail, stuck > 0);
+  if (counts.pending > 0) return make('waiting', 'Waiting', detail, stuck > 0);
+  return make('stuck', 'Stuck', detail, true);
+}
+
+function make(state: OverallState, headline: string, detail: string, needsAttention: boolean): OverallView {
+  return { state, headline, detail, line: detail ? `${headline} — ${detail}` : headline, needsAttention };
+}
+
+/** "3 done · 2 running · 1 failed": non-zero counts only, in a fixed order. */
+export function countsText(counts: Record<TaskStatus, number>, symbols?: Record<TaskStatus, string>): string {
+  const parts = STATUS_ORDER.filter((s) => counts[s] > 0).map((s) =>
+    symbols ? `${symbols[s]} ${counts[s]} ${s}` : `${counts[s]} ${s}`,
+  );
+  return parts.length > 0 ? parts.join(' · ') : plural(0, 'task');
+}

@@ -1,0 +1,88 @@
+// `aura status --json`: a stable, machine-readable shape. The zod schema is the contract (scripts and
+// tests parse with it); values are raw (ISO times, ms, untruncated text) — formatting is for people.
+import { z } from 'zod';
+import type { RunState } from '../store/schema.js';
+import { TaskStatus } from '../store/schema.js';
+import { elapsedMs } from './format.js';
+import { countByStatus, overallOf } from './overall.js';
+import { activeAttempt, lastEvidence } from './task-view.js';
+import { taskForest, type TaskNode } from './tree.js';
+import { DaemonMode, OverallState, type DaemonInfo } from './types.js';
+
+export const RunningJson = z.object({
+  /** Null while the worker is being spawned (no process recorded yet). */
+  pid: z.number().int().positive().nullable(),
+  startedAt: z.string(),
+  elapsedMs: z.number().nonnegative(),
+  command: z.string(),
+});
+export type RunningJson = z.infer<typeof RunningJson>;
+
+export const TaskJson = z.object({
+  id: z.string(),
+  title: z.string(),
+  status: TaskStatus,
+  reason: z.string(),
+  /** Attempts made so far (the maximum is configuration, not state). */
+  attempts: z.number().int().nonnegative(),
+  notBefore: z.string().nullable(),
+  running: RunningJson.nullable(),
+  /** From the most recent attempt that reached the evidence gate. */
+  evidence: z.object({ passed: z.boolean(), summary: z.string() }).nullable(),
+  // A getter makes the schema recursive (zod 4); subtasks nest here, in task.md order.
+  get children(): z.ZodArray<typeof TaskJson> {
+    return z.array(TaskJson);
+  },
+});
+export type TaskJson = z.infer<typeof TaskJson>;
+
+export const StatusJson = z.object({
+  goal: z.string(),
+  state: OverallState,
+  daemon: z.object({
+    pid: z.number().int().positive().nullable(),
+    mode: DaemonMode,
+    nextWakeAt: z.string().nullable(),
+  }),
+  counts: z.record(TaskStatus, z.number().int().nonnegative()),
+  /** Root tasks in task.md order, then archived tasks (status 'archived'). */
+  tasks: z.array(TaskJson),
+});
+export type StatusJson = z.infer<typeof StatusJson>;
+
+function taskJson(node: TaskNode, now: number): TaskJson {
+  const { task } = node;
+  const a = activeAttempt(task);
+  const ev = lastEvidence(task);
+  return {
+    id: task.id,
+    title: task.title,
+    status: task.status,
+    reason: task.reason,
+    attempts: task.attempts.length,
+    notBefore: task.notBefore,
+    running: a
+      ? {
+          pid: a.process?.pid ?? null,
+          startedAt: a.startedAt,
+          elapsedMs: elapsedMs(a.startedAt, now),
+          command: a.command ?? `${a.worker} worker`,
+        }
+      : null,
+    evidence: ev ? { passed: ev.evidence.passed, summary: ev.evidence.summary } : null,
+    children: node.children.map((c) => taskJson(c, now)),
+  };
+}
+
+export function statusJson(state: RunState, daemon: DaemonInfo, now: Date): StatusJson {
+  const forest = taskForest(state);
+  const counts = countByStatus(state);
+  const t = now.getTime();
+  return {
+    goal: state.goal,
+    state: overallOf(state, counts, daemon, now).state,
+    daemon: { pid: daemon.pid, mode: daemon.mode, nextWakeAt: daemon.nextWakeAt },
+    counts,
+    tasks: [...forest.live, ...forest.archived].map((n) => taskJson(n, t)),
+  };
+}

@@ -1,0 +1,106 @@
+// renderStatusText: the progress view → `aura status` output. Compact, one line per task, every
+// line ≤ LINE_MAX characters. Symbols are decoration only: each is followed by the status word,
+// so the text reads the same where a terminal cannot draw emoji.
+import { clipChars, plural } from './format.js';
+import { countsText } from './overall.js';
+import type { ProgressView, TaskView } from './types.js';
+
+export const LINE_MAX = 100;
+/** Deeper subtasks stop indenting so titles keep some room. */
+const INDENT_MAX = 6;
+/** Recent decisions shown here; progress.md has the longer list. */
+const DECISIONS_SHOWN = 5;
+
+export function renderStatusText(view: ProgressView): string {
+  const lines: string[] = [];
+  lines.push(`aura · ${view.goal}`);
+  lines.push(...wrap(view.overall.line, '  '));
+  lines.push(daemonLine(view));
+  lines.push('');
+  lines.push(`Tasks: ${countsText(view.counts)}`);
+  if (view.tasks.length === 0) lines.push('  (no tasks)');
+  for (const t of view.tasks) taskLines(t, 1, lines);
+  if (view.workers.length > 0) {
+    lines.push('', 'Workers:');
+    for (const w of view.workers) {
+      const budget = w.budget ?? 'no limit';
+      lines.push(`  pid ${w.pid ?? '—'}  ${w.taskId}  ${w.elapsed}  ${budget}  $ ${w.command}`);
+    }
+  }
+  if (view.decisions.length > 0) {
+    lines.push('', 'Recent (newest first, UTC):');
+    for (const d of view.decisions.slice(0, DECISIONS_SHOWN)) {
+      lines.push(`  ${d.shortTime}  ${d.taskId ? `${d.taskId}: ` : ''}${d.text}`);
+    }
+  }
+  if (view.removed.length > 0) {
+    lines.push('', `Removed from task.md: ${view.removed.map((t) => t.id).join(', ')}`);
+  }
+  const t = view.totals;
+  lines.push('', `${plural(t.tasks, 'task')} · ${plural(t.attempts, 'attempt')} · ${t.finished ? 'ran' : 'running'} ${t.runTime} since ${t.since}`);
+  return `${lines.map(fit).join('\n')}\n`;
+}
+
+function daemonLine(view: ProgressView): string {
+  const d = view.daemon;
+  const who = d.pid !== null ? `daemon pid ${d.pid} ${d.mode}` : `daemon ${d.mode}`;
+  const parts = [d.uptime ? `${who}, up ${d.uptime}` : who, `updated ${view.generatedAt}`];
+  if (d.note) parts.push(d.note);
+  return parts.join(' · ');
+}
+
+function taskLines(t: TaskView, depth: number, out: string[]): void {
+  const ind = '  '.repeat(Math.min(depth, INDENT_MAX));
+  const facts: string[] = [t.statusText];
+  if (t.current) {
+    facts.push(`attempt ${t.current.n}`, t.current.elapsed);
+    if (t.current.budget) facts.push(t.current.budget);
+  } else if (t.attempts > 0) {
+    facts.push(plural(t.attempts, 'attempt'));
+  }
+  out.push(`${ind}${t.symbol} ${t.title} [${t.id}] · ${facts.join(' · ')}`);
+  // Only where a person may need to act or wait is the "why" worth a second line.
+  const why = whyLine(t);
+  if (why) out.push(`${ind}   ${why}`);
+  for (const c of t.children) taskLines(c, depth + 1, out);
+}
+
+function whyLine(t: TaskView): string | null {
+  if (t.status === 'done' || t.status === 'running' || t.status === 'verifying') return null;
+  const e = t.evidence;
+  if (t.status === 'failed' && e && !e.passed) {
+    const key = e.verify && !e.verify.ok ? telling(e.verify.tail) : null;
+    return key ? `${e.summary} — ${key}` : e.summary;
+  }
+  return t.reason || t.lastEnd;
+}
+
+/** The output line most likely to say what went wrong: the last error-looking one, else the last. */
+function telling(tail: readonly string[]): string | null {
+  const errorish = /error|fail|not ok|assert|exception|denied|cannot|unable/i;
+  const pick = [...tail].reverse().find((l) => errorish.test(l)) ?? tail.at(-1);
+  return pick ? pick.trim() : null;
+}
+
+/** Breaks a "a, b, c" line at its commas so a long status line wraps instead of being cut. */
+function wrap(line: string, indent: string): string[] {
+  if (Array.from(line).length <= LINE_MAX) return [line];
+  const out: string[] = [];
+  let cur = '';
+  for (const piece of line.split(', ')) {
+    const next = cur === '' ? piece : `${cur}, ${piece}`;
+    if (cur !== '' && Array.from(next).length > LINE_MAX) {
+      out.push(`${cur},`);
+      cur = `${indent}${piece}`;
+    } else {
+      cur = next;
+    }
+  }
+  out.push(cur);
+  return out;
+}
+
+/** Clip to LINE_MAX characters (code points), after the caller's text has been put on one line. */
+function fit(line: string): string {
+  return clipChars(line.replace(/\s+$/, ''), LINE_MAX);
+}

@@ -1,0 +1,61 @@
+// The task tree in task.md order, split into live tasks and archived ones (removed from task.md).
+// Shared by the view and `status --json` so both show the same tasks in the same places.
+import type { RunState, TaskState } from '../store/schema.js';
+
+export interface TaskNode {
+  task: TaskState;
+  children: TaskNode[];
+}
+
+export interface TaskForest {
+  /** Non-archived tasks, nested, in file order. */
+  live: TaskNode[];
+  /** Archived tasks, nested only under archived parents. */
+  archived: TaskNode[];
+}
+
+/**
+ * Walks state.roots and each task's children. State written by other code may be imperfect, so the
+ * walk is defensive: unknown ids are skipped, a cycle is cut, a live task under an archived parent
+ * is lifted into the live tree where its parent stood, an archived task under a live parent goes
+ * to the archived list, and tasks no root reaches are appended rather than hidden.
+ */
+export function taskForest(state: RunState): TaskForest {
+  const seen = new Set<string>();
+  const forest: TaskForest = { live: [], archived: [] };
+
+  const walk = (ids: readonly string[]): TaskForest => {
+    const out: TaskForest = { live: [], archived: [] };
+    for (const id of ids) {
+      const task = state.tasks[id];
+      if (!task || seen.has(id)) continue;
+      seen.add(id);
+      const sub = walk(task.children);
+      if (task.status === 'archived') {
+        out.archived.push({ task, children: sub.archived });
+        out.live.push(...sub.live);
+      } else {
+        out.live.push({ task, children: sub.live });
+        out.archived.push(...sub.archived);
+      }
+    }
+    return out;
+  };
+
+  const add = (part: TaskForest): void => {
+    forest.live.push(...part.live);
+    forest.archived.push(...part.archived);
+  };
+
+  add(walk(state.roots));
+  // Unreached tasks: start from those whose parent is missing or already placed, so orphaned
+  // subtrees keep their shape; whatever is left after that (a parent cycle) goes in as-is.
+  const rest = () => Object.keys(state.tasks).filter((id) => !seen.has(id));
+  const tops = rest().filter((id) => {
+    const parent = state.tasks[id]?.parent ?? null;
+    return parent === null || !state.tasks[parent] || seen.has(parent);
+  });
+  add(walk(tops));
+  add(walk(rest()));
+  return forest;
+}

@@ -1,0 +1,192 @@
+// The progress view model: what progress.md and `aura status` show, as plain data. buildView makes
+// it from state + journal; the renderers only lay it out. Strings here are raw (not escaped) but
+// already bounded, so every renderer stays bounded without repeating the limits.
+import { z } from 'zod';
+import type { JournalEntry, RunState, TaskStatus } from '../store/schema.js';
+
+export const DaemonMode = z.enum(['running', 'sleeping', 'draining', 'stopped', 'done']);
+export type DaemonMode = z.infer<typeof DaemonMode>;
+
+/** What the caller knows about the daemon; state.json does not hold it. */
+export interface DaemonInfo {
+  pid: number | null;
+  mode: DaemonMode;
+  nextWakeAt: string | null;
+  startedAt: string | null;
+  note?: string;
+}
+
+export interface ProgressInput {
+  state: RunState;
+  /** Recent journal entries, oldest first. */
+  journalTail: JournalEntry[];
+  daemon: DaemonInfo;
+  now: Date;
+}
+
+/**
+ * The one-word answer to "what is it doing": working (workers busy), waiting (nothing running,
+ * something will run later), stuck (nothing can move without a person), draining, stopped, done.
+ */
+export const OverallState = z.enum(['working', 'waiting', 'stuck', 'draining', 'stopped', 'done']);
+export type OverallState = z.infer<typeof OverallState>;
+
+export interface OverallView {
+  state: OverallState;
+  /** "Working", "Done", … */
+  headline: string;
+  /** "2 running, 3 done of 7, next wake 14:05:00 UTC" (may be empty). */
+  detail: string;
+  /** headline — detail */
+  line: string;
+  needsAttention: boolean;
+}
+
+export interface ArtifactView {
+  path: string;
+  ok: boolean;
+  /** "12.3 KB" when ok, else why not ("missing", "not updated by this attempt", the gate's note). */
+  detail: string;
+}
+
+export interface VerifyView {
+  command: string;
+  ok: boolean;
+  /** "exit 0 in 4s", "timed out after 2m 00s", "killed by SIGTERM after 3s". */
+  result: string;
+  /** Last non-blank output lines, oldest first (≤ TAIL_LINES × TAIL_WIDTH). */
+  tail: string[];
+  logPath: string | null;
+}
+
+export interface EvidenceView {
+  /** The attempt this evidence belongs to. */
+  attempt: number;
+  checkedAt: string;
+  passed: boolean;
+  summary: string;
+  workerClean: boolean;
+  artifacts: ArtifactView[];
+  /** Artifacts left out to keep the page bounded. */
+  moreArtifacts: number;
+  verify: VerifyView | null;
+}
+
+export interface CurrentAttemptView {
+  n: number;
+  startedAt: string;
+  elapsedMs: number;
+  elapsed: string;
+  /** "6m 40s left", "over by 1m 05s", or null when the attempt has no deadline. */
+  budget: string | null;
+}
+
+export interface TaskView {
+  id: string;
+  title: string;
+  status: TaskStatus;
+  symbol: string;
+  /** "done", "pending retry until 14:05:00 UTC", … */
+  statusText: string;
+  attempts: number;
+  /** The attempt still in progress (no endedAt), if any. */
+  current: CurrentAttemptView | null;
+  /** How the last finished attempt ended, e.g. "attempt 3 ran out of budget after 10m 00s". */
+  lastEnd: string | null;
+  reason: string;
+  /** From the most recent attempt that has evidence. */
+  evidence: EvidenceView | null;
+  children: TaskView[];
+}
+
+export interface WorkerView {
+  taskId: string;
+  title: string;
+  pid: number | null;
+  command: string;
+  startedAt: string;
+  elapsedMs: number;
+  elapsed: string;
+  budget: string | null;
+  overBudget: boolean;
+}
+
+export interface DecisionView {
+  seq: number;
+  /** "2025-03-01 14:02:11 UTC" */
+  time: string;
+  /** "14:02:11" on the day of `now`, else the date and time (no "UTC": for tight columns). */
+  shortTime: string;
+  kind: JournalEntry['kind'];
+  taskId: string | null;
+  taskTitle: string | null;
+  text: string;
+}
+
+export interface TotalsView {
+  tasks: number;
+  archived: number;
+  attempts: number;
+  runTime: string;
+  since: string;
+  finished: boolean;
+  cycle: number;
+}
+
+export interface DaemonView {
+  pid: number | null;
+  mode: DaemonMode;
+  nextWake: string | null;
+  uptime: string | null;
+  note: string | null;
+}
+
+export interface ProgressView {
+  goal: string;
+  generatedAt: string;
+  stateUpdatedAt: string;
+  journalSeq: number;
+  overall: OverallView;
+  counts: Record<TaskStatus, number>;
+  daemon: DaemonView;
+  /** Live tasks in task.md order, nested. */
+  tasks: TaskView[];
+  /** Archived tasks (removed from task.md). */
+  removed: TaskView[];
+  workers: WorkerView[];
+  /** Newest first, at most DECISIONS_MAX. */
+  decisions: DecisionView[];
+  totals: TotalsView;
+}
+
+export const STATUS_ORDER: readonly TaskStatus[] = [
+  'done',
+  'running',
+  'verifying',
+  'pending',
+  'failed',
+  'blocked',
+  'archived',
+];
+
+export const STATUS_SYMBOL: Record<TaskStatus, string> = {
+  done: '✅',
+  running: '🔄',
+  verifying: '🔍',
+  pending: '⏳',
+  failed: '❌',
+  blocked: '⛔',
+  archived: '🗄',
+};
+
+/** Pending, but held back by a retry backoff (notBefore in the future). */
+export const RETRY_SYMBOL = '⏸';
+
+// Bounds: progress.md is rewritten every cycle and read by people, so no single field may blow it up.
+export const DECISIONS_MAX = 10;
+export const TAIL_LINES = 5;
+export const TAIL_WIDTH = 200;
+export const ARTIFACTS_MAX = 10;
+export const TITLE_MAX = 200;
+export const TEXT_MAX = 300;
+export const COMMAND_MAX = 200;
