@@ -1,0 +1,183 @@
+// The persisted shapes: state.json and journal.jsonl lines. zod is the single source of truth; the
+// TypeScript types below are inferred from it so code and file format cannot drift apart.
+import { z } from 'zod';
+
+export const STATE_SCHEMA_VERSION = 1;
+
+/**
+ * Task statuses (documented in the README):
+ * - pending:   not started yet, waiting for its dependencies, or waiting for a retry (see notBefore)
+ * - running:   a worker is working on it
+ * - verifying: the worker exited cleanly; aura is checking artifacts and running verify
+ * - done:      the evidence gate passed (or the user ticked it `- [x]`)
+ * - failed:    out of attempts, or cannot run as written; needs a person
+ * - blocked:   cannot start: a dependency failed, or no worker can run it
+ * - archived:  removed from task.md; history kept, never run again
+ */
+export const TaskStatus = z.enum(['pending', 'running', 'verifying', 'done', 'failed', 'blocked', 'archived']);
+export type TaskStatus = z.infer<typeof TaskStatus>;
+
+/** How one attempt ended, as far as the worker process goes (before the evidence gate). */
+export const AttemptOutcome = z.enum([
+  'exited', // exited on its own; see exitCode
+  'timeout', // budget ran out; aura stopped it
+  'killed', // stopped by aura for another reason (task removed, kill command, shutdown)
+  'lost', // the daemon restarted and the worker was gone without leaving an exit status
+  'spawn_error', // could not be started at all
+]);
+export type AttemptOutcome = z.infer<typeof AttemptOutcome>;
+
+export const ProcessRef = z.object({
+  pid: z.number().int().positive(),
+  /** Process start time in clock ticks since boot (/proc/<pid>/stat field 22): the PID-reuse guard. */
+  startTicks: z.number().int().nonnegative().nullable(),
+  pgid: z.number().int().positive(),
+});
+export type ProcessRef = z.infer<typeof ProcessRef>;
+
+export const ArtifactCheck = z.object({
+  path: z.string(),
+  exists: z.boolean(),
+  size: z.number().nonnegative(),
+  fresh: z.boolean(),
+  ok: z.boolean(),
+  note: z.string().optional(),
+});
+export type ArtifactCheck = z.infer<typeof ArtifactCheck>;
+
+export const VerifyCheck = z.object({
+  command: z.string(),
+  exitCode: z.number().int().nullable(),
+  signal: z.string().nullable(),
+  timedOut: z.boolean(),
+  durationMs: z.number().nonnegative(),
+  ok: z.boolean(),
+  /** Last lines of the verify output, for progress.md and the journal. */
+  outputTail: z.string(),
+  /** Full output lives here, relative to .aura/. */
+  logPath: z.string().optional(),
+});
+export type VerifyCheck = z.infer<typeof VerifyCheck>;
+
+export const Evidence = z.object({
+  checkedAt: z.string(),
+  passed: z.boolean(),
+  /** One line a person can read: why done, or why not. */
+  summary: z.string(),
+  workerClean: z.boolean(),
+  artifacts: z.array(ArtifactCheck),
+  verify: VerifyCheck.nullable(),
+});
+export type Evidence = z.infer<typeof Evidence>;
+
+/** What a produces: path looked like just before the attempt started, to prove freshness later. */
+export const PriorArtifact = z.object({
+  path: z.string(),
+  existed: z.boolean(),
+  mtimeMs: z.number().optional(),
+  size: z.number().optional(),
+  ino: z.number().optional(),
+});
+export type PriorArtifact = z.infer<typeof PriorArtifact>;
+
+export const Attempt = z.object({
+  n: z.number().int().positive(),
+  /** Attempt directory, relative to .aura/. */
+  dir: z.string(),
+  worker: z.string(),
+  command: z.string().optional(),
+  marker: z.string(),
+  startedAt: z.string(),
+  deadline: z.string().nullable(),
+  process: ProcessRef.nullable(),
+  priorArtifacts: z.array(PriorArtifact),
+  endedAt: z.string().nullable(),
+  outcome: AttemptOutcome.nullable(),
+  exitCode: z.number().int().nullable(),
+  signal: z.string().nullable(),
+  /** Why the attempt was stopped, when aura stopped it. */
+  stopReason: z.string().nullable(),
+  evidence: Evidence.nullable(),
+});
+export type Attempt = z.infer<typeof Attempt>;
+
+export const TaskState = z.object({
+  id: z.string(),
+  title: z.string(),
+  parent: z.string().nullable(),
+  children: z.array(z.string()),
+  status: TaskStatus,
+  /** Why the task is in its status, in words. */
+  reason: z.string(),
+  // The spec as last read from task.md (kept so a removed task's history still makes sense).
+  run: z.string().optional(),
+  produces: z.array(z.string()),
+  verify: z.string().optional(),
+  needs: z.array(z.string()),
+  budgetMs: z.number().int().positive().optional(),
+  worker: z.string().optional(),
+  extra: z.record(z.string(), z.string()),
+  userChecked: z.boolean(),
+  line: z.number().int().nonnegative(),
+  /** Order among siblings in task.md. */
+  order: z.number().int().nonnegative(),
+  attempts: z.array(Attempt),
+  /** Attempts before this index do not count toward AURA_MAX_ATTEMPTS (the user changed the task since). */
+  attemptBase: z.number().int().nonnegative(),
+  /** Earliest time the next attempt may start (retry backoff). */
+  notBefore: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type TaskState = z.infer<typeof TaskState>;
+
+export const RunState = z.object({
+  schemaVersion: z.literal(STATE_SCHEMA_VERSION),
+  /** Random id of this run; part of every worker's marker so leftovers are recognised after a crash. */
+  runId: z.string(),
+  /** Absolute path of the task file this state belongs to. */
+  taskFile: z.string(),
+  goal: z.string(),
+  context: z.string(),
+  goalOnly: z.boolean(),
+  /** sha256 of the task file as last applied. */
+  taskFileHash: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  cycle: z.number().int().nonnegative(),
+  /** Sequence number of the last journal entry this snapshot includes. */
+  journalSeq: z.number().int().nonnegative(),
+  /** Top-level task ids in task.md order. */
+  roots: z.array(z.string()),
+  tasks: z.record(z.string(), TaskState),
+  /** Set once every task is done (or archived). */
+  doneAt: z.string().nullable(),
+});
+export type RunState = z.infer<typeof RunState>;
+
+export const JournalKind = z.enum([
+  'daemon', // started, stopped, recovered, lock taken over
+  'wake', // why a cycle ran
+  'taskfile', // task.md read, changed, invalid
+  'decision', // the planner's decision and its reason
+  'status', // a task changed status
+  'attempt', // a worker started / ended
+  'evidence', // what the evidence gate checked and found
+  'warning',
+]);
+export type JournalKind = z.infer<typeof JournalKind>;
+
+export const JournalEntry = z.object({
+  seq: z.number().int().positive(),
+  ts: z.string(),
+  cycle: z.number().int().nonnegative(),
+  kind: JournalKind,
+  task: z.string().optional(),
+  from: TaskStatus.optional(),
+  to: TaskStatus.optional(),
+  /** Human-readable reason. */
+  msg: z.string(),
+  /** Structured facts: evidence, exit codes, diffs, figures. */
+  data: z.record(z.string(), z.unknown()).optional(),
+});
+export type JournalEntry = z.infer<typeof JournalEntry>;
