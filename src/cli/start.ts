@@ -1,0 +1,63 @@
+// `aura <task-file>` / `aura start <task-file>`: validate everything first (a bad task file or a bad
+// setting exits 2 having written nothing), then run the daemon in the foreground.
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../config/load.js';
+import { assertSameTaskFile, Daemon } from '../daemon/daemon.js';
+import { layoutFor } from '../store/layout.js';
+import { readStateReadOnly } from '../store/state-store.js';
+import { parseTaskFile } from '../taskfile/parse.js';
+import { readTaskFile } from '../taskfile/read.js';
+import { makeLogger } from './output.js';
+import { packageVersion } from './version.js';
+
+export interface StartOptions {
+  exitWhenDone?: boolean;
+  once?: boolean;
+  interval?: string;
+  maxConcurrent?: string;
+  backend?: string;
+  set?: string[];
+  leaveWorkers?: boolean;
+  project?: string;
+  quiet?: boolean;
+}
+
+export function flagOverrides(o: StartOptions): Record<string, string> {
+  const flags: Record<string, string> = {};
+  for (const kv of o.set ?? []) {
+    const i = kv.indexOf('=');
+    flags[i < 0 ? kv : kv.slice(0, i)] = i < 0 ? '' : kv.slice(i + 1);
+  }
+  if (o.interval !== undefined) flags.AURA_CYCLE_INTERVAL = o.interval;
+  if (o.maxConcurrent !== undefined) flags.AURA_MAX_CONCURRENT_TASKS = o.maxConcurrent;
+  if (o.backend !== undefined) flags.AURA_LAYER2_BACKEND = o.backend;
+  if (o.leaveWorkers) flags.AURA_LEAVE_WORKERS_ON_EXIT = 'true';
+  return flags;
+}
+
+export async function startCommand(file: string, o: StartOptions): Promise<number> {
+  const taskFile = path.resolve(file);
+  const projectDir = o.project ? path.resolve(o.project) : path.dirname(taskFile);
+  const log = makeLogger(!!o.quiet);
+  const { config, warnings } = loadConfig({ projectDir, env: process.env, homeDir: os.homedir(), flags: flagOverrides(o) });
+  for (const w of warnings) process.stderr.write(`aura: warning: ${w}\n`);
+  const text = await readTaskFile(taskFile);
+  parseTaskFile(text.text); // validate before touching .aura
+  const layout = layoutFor(projectDir);
+  const existing = await readStateReadOnly(layout);
+  assertSameTaskFile(existing.state, taskFile, projectDir);
+
+  const daemon = new Daemon({
+    taskFile,
+    projectDir,
+    config,
+    env: process.env,
+    once: !!o.once,
+    exitWhenDone: !!o.exitWhenDone,
+    leaveWorkers: config.AURA_LEAVE_WORKERS_ON_EXIT,
+    log,
+    version: packageVersion(),
+  });
+  return daemon.run(text);
+}

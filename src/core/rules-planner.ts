@@ -1,0 +1,88 @@
+// The rules planner: the deterministic default when no API key is set. It proposes; the caller
+// applies. It never marks a leaf done: only the evidence gate does that.
+//
+// Each cycle, in file order:
+//   - a pending leaf whose dependencies are done, whose retry time has come and for which a worker
+//     exists is started, up to the concurrency limit;
+//   - a pending task whose dependency failed or is blocked becomes blocked (and back to pending when
+//     the dependency recovers, e.g. after the user edits task.md);
+//   - a group (a task with subtasks) is checked by aura itself once every subtask is done, blocked
+//     when a subtask failed; a group with its own run: is started like a leaf after its subtasks.
+import type { RunState, TaskState } from '../store/schema.js';
+import { depsVerdict, isLeaf, liveTasks, runningTasks } from './tree.js';
+
+export type Action =
+  | { type: 'spawn'; task: string; reason: string }
+  | { type: 'check_group'; task: string; reason: string }
+  | { type: 'block'; task: string; reason: string }
+  | { type: 'unblock'; task: string; reason: string };
+
+export interface PlanContext {
+  now: Date;
+  maxConcurrent: number;
+  /** null when a worker can run this task; otherwise why not (e.g. the agent backend is missing). */
+  workerProblem: (t: TaskState) => string | null;
+}
+
+export interface Plan {
+  actions: Action[];
+  /** Earliest future time something becomes due (a retry), so the daemon can wake for it. */
+  nextDueAt: Date | null;
+}
+
+function childrenState(state: RunState, t: TaskState) {
+  const kids = t.children.map((c) => state.tasks[c]).filter((k): k is TaskState => !!k && k.status !== 'archived');
+  return {
+    allDone: kids.every((k) => k.status === 'done'),
+    failed: kids.find((k) => k.status === 'failed' || k.status === 'blocked'),
+  };
+}
+
+export function planRules(state: RunState, ctx: PlanContext): Plan {
+  const actions: Action[] = [];
+  let slots = ctx.maxConcurrent - runningTasks(state).length;
+  let nextDueAt: Date | null = null;
+
+  for (const t of liveTasks(state)) {
+    if (t.status !== 'pending' && t.status !== 'blocked') continue;
+    const deps = depsVerdict(state, t);
+    if (deps.kind === 'broken') {
+      if (t.status === 'pending') actions.push({ type: 'block', task: t.id, reason: `needs ${deps.on}, which is ${deps.status}` });
+      continue;
+    }
+    const kids = isLeaf(t) ? null : childrenState(state, t);
+    if (kids?.failed) {
+      if (t.status === 'pending') actions.push({ type: 'block', task: t.id, reason: `subtask ${kids.failed.id} is ${kids.failed.status}` });
+      continue;
+    }
+    const problem = isLeaf(t) || t.run ? ctx.workerProblem(t) : null;
+    if (t.status === 'blocked') {
+      // Blocked only stays blocked while its cause does; the cause may have been fixed by an edit.
+      if (!problem && !t.reason.startsWith('watchdog')) actions.push({ type: 'unblock', task: t.id, reason: 'the cause of the block is gone' });
+      continue;
+    }
+    if (deps.kind === 'waiting') continue;
+    if (kids && !kids.allDone) continue;
+    if (problem) {
+      actions.push({ type: 'block', task: t.id, reason: problem });
+      continue;
+    }
+    if (kids && !t.run) {
+      actions.push({ type: 'check_group', task: t.id, reason: 'all subtasks done' });
+      continue;
+    }
+    if (t.notBefore && new Date(t.notBefore) > ctx.now) {
+      const due = new Date(t.notBefore);
+      if (!nextDueAt || due < nextDueAt) nextDueAt = due;
+      continue;
+    }
+    if (slots <= 0) continue;
+    slots -= 1;
+    actions.push({
+      type: 'spawn',
+      task: t.id,
+      reason: t.attempts.length ? `retry: attempt ${t.attempts.length + 1}` : 'dependencies done; starting',
+    });
+  }
+  return { actions, nextDueAt };
+}

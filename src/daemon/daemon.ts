@@ -1,0 +1,274 @@
+// The daemon: one per project, holding the lock, running one cycle at a time.
+//
+// Modes:
+//   starting  – task file read and validated, lock taken, state loaded (or recovered), live workers
+//               from an earlier daemon re-adopted, leftovers reaped. Nothing is spawned before the
+//               first cycle.
+//   running   – cycles run on wakes: the heartbeat timer, a task.md save, `aura wake`, a worker
+//               exit, evidence ready, a retry falling due. Between cycles it sleeps (no polling).
+//   draining  – after the first SIGINT/SIGTERM or `aura stop`: nothing new is spawned; workers
+//               get SIGTERM, a grace period, then SIGKILL (or are left running with
+//               --leave-workers); the last cycle records how they ended.
+//   stopped   – state saved, progress.md written, lock released. A second signal while draining
+//               forces: every marked process is killed at once.
+//
+// Every cycle: gather (task.md, worker exits, evidence) → decide (rules planner) → apply (spawn,
+// block, check) → persist (journal first, then the state snapshot) → render progress.md → sleep.
+import { mkdir } from 'node:fs/promises';
+import type { Config } from '../config/schema.js';
+import type { RunState } from '../store/schema.js';
+import { Journal } from '../store/journal.js';
+import { layoutFor, type Layout } from '../store/layout.js';
+import { acquireLock, type LockHandle } from '../store/lock.js';
+import { StateStore } from '../store/state-store.js';
+import { AuraError } from '../util/errors.js';
+import { ControlServer, socketPathFor, type ControlReply, type ControlRequest } from './control.js';
+import { SHUTDOWN_REASON } from '../core/tree.js';
+import { Cycle } from './cycle.js';
+import { WakeQueue } from './wake.js';
+import { TaskFileWatcher } from './watch.js';
+
+export interface DaemonOptions {
+  taskFile: string; // absolute
+  projectDir: string; // absolute
+  config: Config;
+  env: NodeJS.ProcessEnv;
+  once: boolean;
+  exitWhenDone: boolean;
+  leaveWorkers: boolean;
+  log: (line: string) => void;
+  version: string;
+}
+
+export type Mode = 'starting' | 'running' | 'draining' | 'stopped';
+
+export class Daemon {
+  readonly layout: Layout;
+  private lock: LockHandle | null = null;
+  private journal: Journal | null = null;
+  private control: ControlServer | null = null;
+  private watcher: TaskFileWatcher | null = null;
+  private wakes: WakeQueue;
+  private cycle: Cycle | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private mode: Mode = 'starting';
+  private forced = false;
+  private resolveDone: ((code: number) => void) | null = null;
+  private exitCode = 0;
+  private signalHandlers: Array<[NodeJS.Signals, () => void]> = [];
+
+  constructor(private readonly opts: DaemonOptions) {
+    this.layout = layoutFor(opts.projectDir);
+    this.wakes = new WakeQueue(
+      (reasons, started) => this.runCycle(reasons, started),
+      (err) => this.cycleFailed(err),
+    );
+  }
+
+  /** Runs until stopped; resolves with the process exit code. */
+  async run(initialText: { text: string; hash: string }): Promise<number> {
+    const L = this.layout;
+    await mkdir(L.stateDir, { recursive: true });
+    await mkdir(L.memoryDir, { recursive: true });
+    await mkdir(L.workspaceDir, { recursive: true });
+    await mkdir(L.runDir, { recursive: true });
+    const socketPath = socketPathFor(L.runDir);
+    // Lets `ps` (and the lock's liveness check, which looks for "aura" in the command line) see
+    // what this process is, however it was started.
+    process.title = `aura ${this.opts.taskFile}`;
+    this.lock = await acquireLock(L, {
+      socketPath,
+      version: this.opts.version,
+      taskFile: this.opts.taskFile,
+    });
+    try {
+      const store = new StateStore(L);
+      const loaded = await store.load();
+      // If journal.jsonl was lost but state.json survived, new entries must not reuse old numbers.
+      this.journal = await Journal.open(L, { seqFloor: loaded.state?.journalSeq ?? 0 });
+      this.cycle = new Cycle({
+        layout: L,
+        journal: this.journal,
+        store,
+        config: this.opts.config,
+        env: this.opts.env,
+        taskFile: this.opts.taskFile,
+        log: this.opts.log,
+        wake: (reason) => this.wakes.wakeNoWait(reason),
+        daemonInfo: () => ({
+          pid: process.pid,
+          mode: this.mode === 'running' ? (this.wakes.busy && !this.nextWakeAt ? 'running' : 'sleeping') : this.mode === 'draining' ? 'draining' : 'stopped',
+          nextWakeAt: this.nextWakeAt,
+          startedAt: this.startedAt,
+        }),
+      });
+      await this.cycle.init({
+        loaded,
+        taskText: initialText,
+        lockTakenOver: this.lock.tookOverFrom,
+        journalRepaired: this.journal.repaired,
+      });
+
+      this.control = new ControlServer(socketPath, (req) => this.handle(req));
+      await this.control.listen();
+      this.watcher = new TaskFileWatcher(
+        this.opts.taskFile,
+        this.opts.config.AURA_TASKFILE_DEBOUNCE_MS,
+        () => {
+          this.cycle?.markTaskFileDirty();
+          this.wakes.wakeNoWait('task file saved');
+        },
+        (err) => this.opts.log(`task file watcher: ${err instanceof Error ? err.message : String(err)}`),
+      );
+      await this.watcher.start();
+      this.installSignals();
+      this.mode = 'running';
+      this.opts.log(`aura daemon ${process.pid} watching ${this.opts.taskFile}`);
+      const done = new Promise<number>((resolve) => {
+        this.resolveDone = resolve;
+      });
+      this.wakes.wakeNoWait('daemon started');
+      return await done;
+    } catch (err) {
+      await this.teardown();
+      throw err;
+    }
+  }
+
+  private nextWakeAt: string | null = null;
+  private readonly startedAt = new Date().toISOString();
+
+  private async runCycle(reasons: string[], started: (cycle: number) => void): Promise<void> {
+    const c = this.cycle;
+    if (!c || this.mode === 'stopped') return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.nextWakeAt = null;
+    const result = await c.run(reasons, { draining: this.mode === 'draining' }, started);
+    if (this.mode === 'draining') {
+      if (result.busy === 0) await this.finish();
+      return;
+    }
+    if (this.opts.exitWhenDone && (result.outcome === 'done' || result.outcome === 'stuck')) {
+      this.exitCode = result.outcome === 'done' ? 0 : 1;
+      this.opts.log(result.outcome === 'done' ? 'goal done: every task verified' : `stopping: ${result.stuckReason}`);
+      await this.finish();
+      return;
+    }
+    if (this.opts.once) {
+      await this.finish();
+      return;
+    }
+    this.sleep(result.nextDueAt);
+    await c.render();
+  }
+
+  private sleep(due: Date | null): void {
+    const interval = this.opts.config.AURA_CYCLE_INTERVAL * 1000;
+    const until = due ? Math.min(Math.max(0, due.getTime() - Date.now()), interval) : interval;
+    this.nextWakeAt = new Date(Date.now() + until).toISOString();
+    this.timer = setTimeout(() => this.wakes.wakeNoWait(due && until < interval ? 'retry due' : 'interval'), until);
+  }
+
+  private cycleFailed(err: unknown): void {
+    const msg = err instanceof Error ? (err.stack ?? err.message) : String(err);
+    this.opts.log(`cycle failed: ${msg}`);
+    // A failed cycle (disk full, a read-only .aura) must not stop supervision: try again shortly.
+    if (this.mode === 'running' && !this.timer) {
+      this.nextWakeAt = new Date(Date.now() + 5000).toISOString();
+      this.timer = setTimeout(() => this.wakes.wakeNoWait('retry after a failed cycle'), 5000);
+    }
+  }
+
+  private async handle(req: ControlRequest): Promise<ControlReply> {
+    switch (req.cmd) {
+      case 'ping':
+        return { ok: true, pid: process.pid, mode: this.mode };
+      case 'wake': {
+        if (this.mode !== 'running') return { ok: false, error: `the daemon is ${this.mode}; it takes no wakes now` };
+        const reason = typeof req.reason === 'string' && req.reason.trim() ? req.reason.trim().slice(0, 200) : 'aura wake';
+        const c = await this.wakes.wake(`aura wake: ${reason}`);
+        return { ok: true, pid: process.pid, cycle: c.cycle, startedAt: c.startedAt.toISOString() };
+      }
+      case 'stop':
+        void this.drain(typeof req.reason === 'string' ? req.reason : 'aura stop');
+        return { ok: true, pid: process.pid, mode: 'draining' };
+      default:
+        return { ok: false, error: `unknown command "${req.cmd}"` };
+    }
+  }
+
+  private installSignals(): void {
+    for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as NodeJS.Signals[]) {
+      const h = () => {
+        if (this.mode === 'draining') void this.force(sig);
+        else void this.drain(`received ${sig}`);
+      };
+      process.on(sig, h);
+      this.signalHandlers.push([sig, h]);
+    }
+  }
+
+  /** First stop request: no new spawns, stop (or leave) workers, record, exit. */
+  async drain(why: string): Promise<void> {
+    if (this.mode !== 'running') return;
+    this.mode = 'draining';
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.opts.log(`stopping (${why})${this.opts.leaveWorkers ? '; workers are left running' : '; stopping workers'}`);
+    const c = this.cycle;
+    if (!c) return this.finish();
+    c.note(`stopping: ${why}`);
+    if (this.opts.leaveWorkers) {
+      c.detachWorkers();
+    } else {
+      void c.stopAllWorkers(SHUTDOWN_REASON, this.opts.config.AURA_KILL_GRACE_SECONDS * 1000);
+    }
+    this.wakes.wakeNoWait('stopping');
+  }
+
+  /** Second signal: kill everything now. */
+  private async force(sig: string): Promise<void> {
+    if (this.forced) return;
+    this.forced = true;
+    this.opts.log(`received ${sig} again: killing every worker now`);
+    await this.cycle?.stopAllWorkers(SHUTDOWN_REASON, 0);
+    this.wakes.wakeNoWait('forced stop');
+  }
+
+  private finishing = false;
+  private async finish(): Promise<void> {
+    if (this.finishing) return;
+    this.finishing = true;
+    this.mode = 'stopped';
+    await this.cycle?.close(this.opts.once || this.opts.leaveWorkers);
+    await this.teardown();
+    this.resolveDone?.(this.exitCode);
+  }
+
+  private async teardown(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.wakes.close();
+    for (const [sig, h] of this.signalHandlers) process.off(sig, h);
+    this.signalHandlers = [];
+    await this.watcher?.close();
+    this.watcher = null;
+    await this.control?.close();
+    this.control = null;
+    await this.journal?.close();
+    this.journal = null;
+    await this.lock?.release();
+    this.lock = null;
+  }
+}
+
+export function assertSameTaskFile(state: RunState | null, taskFile: string, projectDir: string): void {
+  if (state && state.taskFile !== taskFile) {
+    throw new AuraError(
+      'BAD_USAGE',
+      `${projectDir}/.aura belongs to ${state.taskFile}, not ${taskFile}`,
+      `run aura on ${state.taskFile}, or give this task file its own directory (or --project <dir>)`,
+    );
+  }
+}

@@ -1,0 +1,152 @@
+// The live workers: processes this daemon started (it gets their exit events) or adopted after a
+// restart (it polls /proc for them, since only a parent can wait for a process). Each one has a
+// budget timer. Exits are reported through onExit; the daemon decides what they mean.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { processMatches } from '../proc/index.js';
+import type { ProcessRef } from '../store/schema.js';
+import { errnoCode } from '../util/errors.js';
+import { parseExitFile } from '../workers/shell.js';
+import type { Exit, Spawned } from '../workers/spawn.js';
+import { stopTree, type StopResult } from '../workers/tree-kill.js';
+
+export interface WorkerExit {
+  task: string;
+  attempt: number;
+  exit: Exit | null; // null: gone without a status we could learn
+  /** Why aura stopped it, if it did ('timeout' for the budget). */
+  stopReason: string | null;
+  adopted: boolean;
+}
+
+interface Handle {
+  task: string;
+  attempt: number;
+  marker: string;
+  attemptDirAbs: string;
+  ref: ProcessRef;
+  adopted: boolean;
+  stopReason: string | null;
+  stopping: Promise<StopResult> | null;
+  timer: NodeJS.Timeout | null;
+  poll: NodeJS.Timeout | null;
+  /** The root process has exited; the handle waits for the rest of the tree. */
+  exited: boolean;
+}
+
+export interface PoolOptions {
+  graceMs: number;
+  adoptPollMs: number;
+  onExit: (e: WorkerExit) => void;
+  onStopped: (task: string, result: StopResult, reason: string) => void;
+}
+
+export class WorkerPool {
+  private handles = new Map<string, Handle>();
+
+  constructor(private readonly opts: PoolOptions) {}
+
+  has(task: string): boolean {
+    return this.handles.has(task);
+  }
+
+  /** Workers alive, or gone with their exit not reported yet (so a drain cannot end early). */
+  get size(): number {
+    return this.handles.size;
+  }
+
+  pids(): Array<{ task: string; pid: number }> {
+    return [...this.handles.values()].map((h) => ({ task: h.task, pid: h.ref.pid }));
+  }
+
+  /** Track a process this daemon just spawned. */
+  track(task: string, attempt: number, marker: string, attemptDirAbs: string, spawned: Spawned, deadline: Date | null): void {
+    const h = this.add(task, attempt, marker, attemptDirAbs, spawned.ref, false, deadline);
+    void spawned.exited.then((exit) => this.finish(h, exit));
+  }
+
+  /** Track a live process started by an earlier daemon. */
+  adopt(task: string, attempt: number, marker: string, attemptDirAbs: string, ref: ProcessRef, deadline: Date | null): void {
+    const h = this.add(task, attempt, marker, attemptDirAbs, ref, true, deadline);
+    const check = () => {
+      if (!this.handles.has(task) || this.handles.get(task) !== h) return;
+      if (processMatches(ref)) {
+        h.poll = setTimeout(check, this.opts.adoptPollMs);
+        return;
+      }
+      void readExitFile(attemptDirAbs).then((code) => this.finish(h, code === null ? null : { code, signal: null }));
+    };
+    h.poll = setTimeout(check, this.opts.adoptPollMs);
+  }
+
+  private add(task: string, attempt: number, marker: string, dir: string, ref: ProcessRef, adopted: boolean, deadline: Date | null): Handle {
+    const h: Handle = { task, attempt, marker, attemptDirAbs: dir, ref, adopted, stopReason: null, stopping: null, timer: null, poll: null, exited: false };
+    this.handles.set(task, h);
+    if (deadline) {
+      const ms = Math.max(0, deadline.getTime() - Date.now());
+      h.timer = setTimeout(() => void this.stop(task, 'timeout'), ms);
+    }
+    return h;
+  }
+
+  private finish(h: Handle, exit: Exit | null): void {
+    if (this.handles.get(h.task) !== h || h.exited) return;
+    h.exited = true;
+    if (h.timer) clearTimeout(h.timer);
+    if (h.poll) clearTimeout(h.poll);
+    // The handle stays until the whole tree is gone, so a forced stop still reaches leftovers and a
+    // retry can never overlap with this attempt. Being stopped: wait for that; otherwise the root
+    // is gone but may have left marked descendants behind (backgrounded jobs): reap them now.
+    const gone = h.stopping ?? stopTree(null, h.marker, { graceMs: 0 });
+    const report = () => {
+      if (this.handles.get(h.task) === h) this.handles.delete(h.task);
+      this.opts.onExit({ task: h.task, attempt: h.attempt, exit, stopReason: h.stopReason, adopted: h.adopted });
+    };
+    void gone.then(report, report);
+  }
+
+  /** Stop a worker's whole tree. Resolves when nothing with its marker is left. */
+  stop(task: string, reason: string, graceMs = this.opts.graceMs): Promise<StopResult> | null {
+    const h = this.handles.get(task);
+    if (!h) return null;
+    if (h.stopping) return h.stopping;
+    // A root that already exited on its own keeps its own outcome; this only reaps what it left.
+    if (!h.exited) h.stopReason = reason;
+    h.stopping = stopTree(h.ref, h.marker, { graceMs });
+    void h.stopping.then((r) => this.opts.onStopped(task, r, reason));
+    return h.stopping;
+  }
+
+  /** Forget every worker without touching it (shutdown that leaves workers running). */
+  detachAll(): void {
+    for (const h of this.handles.values()) {
+      if (h.timer) clearTimeout(h.timer);
+      if (h.poll) clearTimeout(h.poll);
+    }
+    this.handles.clear();
+  }
+
+  async stopAll(reason: string, graceMs?: number): Promise<void> {
+    const waits: Array<Promise<StopResult>> = [];
+    for (const h of this.handles.values()) {
+      if (graceMs !== undefined && h.stopping) {
+        // Already stopping with a longer grace: a forced stop kills now; the first stop then sees
+        // an empty tree and resolves too.
+        waits.push(stopTree(h.ref, h.marker, { graceMs }));
+        continue;
+      }
+      const s = this.stop(h.task, reason, graceMs);
+      if (s) waits.push(s);
+    }
+    await Promise.all(waits);
+  }
+}
+
+export async function readExitFile(attemptDirAbs: string): Promise<number | null> {
+  try {
+    return parseExitFile(await readFile(path.join(attemptDirAbs, 'exit'), 'utf8'));
+  } catch (err) {
+    if (errnoCode(err) === 'ENOENT') return null;
+    throw err;
+  }
+}
