@@ -1,0 +1,43 @@
+// The documents people read must tell the truth about the code: every setting in .env.example
+// (placeholders only), every command in the README and in `aura --help`.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { SETTING_KEYS, SETTINGS } from '../../src/config/schema.js';
+import { REPO, runAura } from '../helpers/aura.js';
+
+const read = (f: string) => readFileSync(path.join(REPO, f), 'utf8');
+const COMMANDS = ['start', 'wake', 'status', 'progress', 'stop', 'history', 'config'];
+
+test('.env.example lists every setting, with placeholders only', () => {
+  const text = read('.env.example');
+  for (const k of SETTING_KEYS) assert.match(text, new RegExp(`^# ${k}=`, 'm'), `${k} in .env.example`);
+  for (const line of text.split('\n')) {
+    assert.ok(line === '' || line.startsWith('#'), `every line is a comment: ${line}`);
+    const m = /^# (AURA_[A-Z0-9_]+)=(.*)$/.exec(line);
+    if (m && (SETTINGS as Record<string, { secret?: boolean }>)[m[1]!]?.secret) assert.match(m[2]!, /your-key-here/, `${m[1]} is a placeholder`);
+  }
+});
+
+test('the README documents every command, and --help lists them', async () => {
+  const readme = read('README.md');
+  for (const c of COMMANDS) assert.ok(readme.includes(`aura ${c}`), `README mentions aura ${c}`);
+  const help = await runAura(['--help'], { cwd: REPO });
+  assert.equal(help.code, 0);
+  for (const c of COMMANDS) assert.match(help.stdout, new RegExp(`^  ${c}\\b`, 'm'), `--help lists ${c}`);
+  for (const c of COMMANDS) {
+    const r = await runAura([c, '--help'], { cwd: REPO });
+    assert.equal(r.code, 0, `${c} --help exits 0`);
+    assert.match(r.stdout, /Usage: aura/);
+  }
+});
+
+test('the README quick start names the commands that CI runs', () => {
+  const readme = read('README.md');
+  const ci = read('.ci/run');
+  assert.ok(readme.includes('npm ci && npm start -- tasks/example_mission.md --exit-when-done'));
+  assert.ok(readme.includes('npm test'));
+  assert.ok(ci.includes('npm start -- tasks/example_mission.md --exit-when-done'), '.ci/run runs the quick start');
+  assert.match(ci, /^npm test/m, '.ci/run runs the README test command');
+});

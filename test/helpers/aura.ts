@@ -1,0 +1,137 @@
+// Test helpers: real temp projects, the real built CLI (bin/aura.js → dist/), real processes.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { JournalEntry, RunState } from '../../src/store/schema.js';
+
+export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const AURA_BIN = path.join(REPO, 'bin', 'aura.js');
+
+export interface Project {
+  dir: string;
+  file(rel: string): string;
+  write(rel: string, text: string): void;
+  read(rel: string): string;
+  exists(rel: string): boolean;
+  state(): RunState;
+  journal(): JournalEntry[];
+  progress(): string;
+  cleanup(): void;
+}
+
+export function makeProject(files: Record<string, string> = {}): Project {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'aura-test-'));
+  const p: Project = {
+    dir,
+    file: (rel) => path.join(dir, rel),
+    write(rel, text) {
+      mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true });
+      writeFileSync(path.join(dir, rel), text);
+    },
+    read: (rel) => readFileSync(path.join(dir, rel), 'utf8'),
+    exists: (rel) => existsSync(path.join(dir, rel)),
+    state: () => JSON.parse(readFileSync(path.join(dir, '.aura/state/state.json'), 'utf8')) as RunState,
+    journal: () =>
+      readFileSync(path.join(dir, '.aura/state/journal.jsonl'), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as JournalEntry),
+    progress: () => readFileSync(path.join(dir, '.aura/state/progress.md'), 'utf8'),
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
+  for (const [rel, text] of Object.entries(files)) p.write(rel, text);
+  return p;
+}
+
+/** A clean environment for the CLI: no user config leaks in (HOME is a temp dir), fast defaults. */
+export function testEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const home = mkdtempSync(path.join(os.tmpdir(), 'aura-home-'));
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('AURA_') && !k.startsWith('NODE_TEST')) env[k] = v;
+  return { ...env, HOME: home, AURA_RETRY_BACKOFF_SECONDS: '0', AURA_KILL_GRACE_SECONDS: '2', ...extra };
+}
+
+export interface RunResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function runAura(args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [AURA_BIN, ...args], { cwd: opts.cwd, env: opts.env ?? testEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`aura ${args.join(' ')} timed out\nstdout:\n${stdout}\nstderr:\n${stderr}`));
+    }, opts.timeoutMs ?? 60_000);
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}
+
+export interface Daemon {
+  child: ChildProcess;
+  output(): string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  kill(sig?: NodeJS.Signals): void;
+}
+
+export function startDaemon(args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv }): Daemon {
+  const child = spawn(process.execPath, [AURA_BIN, ...args], { cwd: opts.cwd, env: opts.env ?? testEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.on('exit', (code, signal) => r({ code, signal })));
+  return { child, output: () => out, exited, kill: (sig = 'SIGTERM') => child.kill(sig) };
+}
+
+export async function waitFor<T>(what: string, fn: () => T | undefined | null | false, timeoutMs = 20_000, everyMs = 25): Promise<T> {
+  const t0 = Date.now();
+  let lastErr: unknown;
+  for (;;) {
+    try {
+      const v = fn();
+      if (v) return v;
+    } catch (err) {
+      lastErr = err; // files may be mid-replace or absent early on
+    }
+    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}${lastErr ? ` (last error: ${String(lastErr)})` : ''}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/** PIDs of live (non-zombie) processes whose environment has KEY=value. */
+export function pidsWithEnv(entry: string): number[] {
+  const out: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const env = readFileSync(`/proc/${name}/environ`);
+      if (!env.toString('latin1').split('\0').includes(entry)) continue;
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      if (stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z') continue;
+      out.push(Number(name));
+    } catch {
+      // the process went away mid-scan
+    }
+  }
+  return out;
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
+}
