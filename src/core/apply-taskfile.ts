@@ -8,6 +8,7 @@ import type { TaskFileSpec, TaskSpec } from '../taskfile/spec.js';
 import { applyMapping, reconcile } from '../taskfile/reconcile.js';
 import type { JournalDraft } from './transitions.js';
 import { transition } from './transitions.js';
+import { allDone } from './tree.js';
 
 export interface TaskFileMeta {
   taskFile: string;
@@ -36,6 +37,7 @@ function specFields(s: TaskSpec, parent: string | null, order: number) {
     budgetMs: s.budgetMs,
     worker: s.worker,
     extra: s.extra,
+    notes: s.notes,
     userChecked: s.checked,
     line: s.line,
     order,
@@ -125,6 +127,7 @@ export function applyTaskFile(prev: RunState | null, parsed: TaskFileSpec, meta:
       if (contract) changed.push(s.id);
       tasks[s.id] = updated;
       if (old.status === 'archived') {
+        added.push(s.id);
         put(updated, s.checked ? 'done' : 'pending', s.checked ? 'back in task.md, ticked by the user' : 'back in task.md', {
           attemptBase: updated.attempts.length,
           notBefore: null,
@@ -134,7 +137,7 @@ export function applyTaskFile(prev: RunState | null, parsed: TaskFileSpec, meta:
         put(updated, 'done', 'ticked in task.md by the user', { notBefore: null });
       } else if (!s.checked && old.userChecked && old.status === 'done') {
         put(updated, 'pending', 'unticked in task.md', { attemptBase: updated.attempts.length, notBefore: null });
-      } else if (contract && ['failed', 'blocked', 'done'].includes(old.status)) {
+      } else if (contract && !s.checked && ['failed', 'blocked', 'done'].includes(old.status)) {
         put(updated, 'pending', `changed in task.md (run/produces/verify/worker); ${old.status === 'done' ? 'running again' : 'attempts reset'}`, {
           attemptBase: updated.attempts.length,
           notBefore: null,
@@ -165,8 +168,10 @@ export function applyTaskFile(prev: RunState | null, parsed: TaskFileSpec, meta:
     roots,
     tasks,
     updatedAt: now.toISOString(),
-    doneAt: added.length || changed.length ? null : base.doneAt,
+    doneAt: null,
   };
+  // The goal stays done only while every live task still is (an edit can add, revive or reopen one).
+  state.doneAt = allDone(state) ? base.doneAt : null;
   const firstRead = prev === null;
   const summary = firstRead
     ? `read task file: goal "${parsed.goal}", ${Object.keys(tasks).length} task(s)`

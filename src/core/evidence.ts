@@ -38,7 +38,7 @@ export function checkArtifact(fact: ArtifactFact, prior: PriorArtifact | undefin
 
 export interface GateInput {
   /** The attempt being judged; null for a group task (no worker of its own). */
-  attempt: Pick<Attempt, 'outcome' | 'exitCode' | 'signal' | 'priorArtifacts'> | null;
+  attempt: (Pick<Attempt, 'outcome' | 'exitCode' | 'signal' | 'priorArtifacts'> & Partial<Pick<Attempt, 'classification'>>) | null;
   artifacts: ArtifactFact[];
   /** null when the task has no verify command, or when verify was not run (see verifySkipped). */
   verify: VerifyCheck | null;
@@ -46,8 +46,11 @@ export interface GateInput {
   now: Date;
 }
 
+/** Clean = exited 0 on its own and, for an agent, its stream says it succeeded (a claim we then check). */
 export function workerClean(attempt: GateInput['attempt']): boolean {
-  return attempt === null || (attempt.outcome === 'exited' && attempt.exitCode === 0);
+  if (attempt === null) return true;
+  const streamOk = !attempt.classification || attempt.classification.kind === 'success';
+  return attempt.outcome === 'exited' && attempt.exitCode === 0 && streamOk;
 }
 
 /** Whether it is worth running verify: no point when the cheaper checks already failed. */
@@ -58,7 +61,10 @@ export function shouldRunVerify(input: Omit<GateInput, 'verify'>): boolean {
 }
 
 function describeWorker(a: NonNullable<GateInput['attempt']>): string {
-  if (a.outcome === 'exited') return `worker exited with code ${a.exitCode}`;
+  if (a.classification && a.classification.kind !== 'success' && a.outcome === 'exited') {
+    return `worker ended ${a.classification.kind.replace('_', ' ')}: ${a.classification.message}`;
+  }
+  if (a.outcome === 'exited') return a.signal ? `worker was killed by ${a.signal}` : `worker exited with code ${a.exitCode}`;
   if (a.outcome === 'timeout') return 'worker ran out of its time budget';
   if (a.outcome === 'killed') return 'worker was stopped';
   if (a.outcome === 'lost') return 'worker was lost while aura was down';

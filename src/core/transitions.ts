@@ -9,7 +9,7 @@ const ALLOWED: Record<TaskStatus, readonly TaskStatus[]> = {
   done: ['pending', 'archived'],
   failed: ['pending', 'done', 'archived'],
   blocked: ['pending', 'failed', 'done', 'archived'],
-  archived: ['pending'],
+  archived: ['pending', 'done'],
 };
 
 export type JournalDraft = Omit<JournalEntry, 'seq' | 'ts' | 'cycle'>;

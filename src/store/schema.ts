@@ -80,6 +80,23 @@ export const PriorArtifact = z.object({
 });
 export type PriorArtifact = z.infer<typeof PriorArtifact>;
 
+export const UsageRecord = z.object({
+  inputTokens: z.number().nonnegative(),
+  outputTokens: z.number().nonnegative(),
+  cacheReadTokens: z.number().nonnegative(),
+  cacheWriteTokens: z.number().nonnegative(),
+  costUsd: z.number().nonnegative().nullable(),
+});
+export type UsageRecord = z.infer<typeof UsageRecord>;
+
+/** How an agent CLI's run ended, read from its stream (not from the exit code alone). */
+export const Classification = z.object({
+  kind: z.enum(['success', 'failed', 'max_turns', 'budget_exhausted', 'api_error', 'rate_limited', 'killed', 'crashed']),
+  message: z.string(),
+  retryAt: z.string().optional(),
+});
+export type Classification = z.infer<typeof Classification>;
+
 export const Attempt = z.object({
   n: z.number().int().positive(),
   /** Attempt directory, relative to .aura/. */
@@ -97,6 +114,10 @@ export const Attempt = z.object({
   signal: z.string().nullable(),
   /** Why the attempt was stopped, when aura stopped it. */
   stopReason: z.string().nullable(),
+  /** Agent workers: the stream's verdict (a claim; the evidence gate still decides). */
+  classification: Classification.nullable().default(null),
+  /** Tokens and cost this attempt used, as the worker reported them. */
+  usage: UsageRecord.nullable().default(null),
   evidence: Evidence.nullable(),
 });
 export type Attempt = z.infer<typeof Attempt>;
@@ -117,6 +138,8 @@ export const TaskState = z.object({
   budgetMs: z.number().int().positive().optional(),
   worker: z.string().optional(),
   extra: z.record(z.string(), z.string()),
+  /** Free text under the item in task.md (not settings, not subtasks). */
+  notes: z.string().default(''),
   userChecked: z.boolean(),
   line: z.number().int().nonnegative(),
   /** Order among siblings in task.md. */
