@@ -90,10 +90,15 @@ export function boolean() {
   } satisfies Kind<z.ZodType>;
 }
 
-/** One of a fixed list of lower-case words; input is matched case-insensitively. */
+/** One of a fixed list of words; input is matched case-insensitively and comes out as listed. */
 export function oneOf<const V extends readonly [string, ...string[]]>(values: V) {
+  const byLower = new Map(values.map((v) => [v.toLowerCase(), v]));
   return {
-    type: z.string().trim().toLowerCase().pipe(z.enum(values)),
+    type: z
+      .string()
+      .trim()
+      .transform((s) => byLower.get(s.toLowerCase()) ?? s)
+      .pipe(z.enum(values)),
     accepts: `one of ${values.join(', ')}`,
   } satisfies Kind<z.ZodType>;
 }
@@ -119,5 +124,13 @@ export function commaList(what: string) {
   return {
     type: z.string().trim().regex(/^[^\s,]+(,[^\s,]+)*$/),
     accepts: `a comma-separated list of ${what} without spaces, e.g. 0,1`,
+  } satisfies Kind<z.ZodType>;
+}
+
+/** Free text on one line (a command template). */
+export function line(what: string) {
+  return {
+    type: z.string().trim().min(1).max(4000).regex(/^[^\n\r]+$/),
+    accepts: `${what} on one line, at most 4000 characters`,
   } satisfies Kind<z.ZodType>;
 }

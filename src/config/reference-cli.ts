@@ -4,7 +4,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { AuraError } from '../util/errors.js';
-import { renderConfigReference } from './show.js';
+import path from 'node:path';
+import { renderConfigReference, renderEnvExample } from './show.js';
 
 export const CONFIG_START = '<!-- config:start -->';
 export const CONFIG_END = '<!-- config:end -->';
@@ -28,6 +29,12 @@ export function updateReadmeConfigSection(readme: string): string {
 function main(argv: string[]): number {
   const check = argv.includes('--check');
   const file = argv.find((a) => !a.startsWith('--')) ?? 'README.md';
+  const envFile = path.join(path.dirname(file), '.env.example');
+  const env = renderEnvExample();
+  if (!check && readFileSync(envFile, 'utf8') !== env) {
+    writeFileSync(envFile, env);
+    console.log(`${envFile}: updated`);
+  }
   const before = readFileSync(file, 'utf8');
   const after = updateReadmeConfigSection(before);
   if (after === before) return 0;

@@ -2,7 +2,7 @@
 // accepted-values text in errors, `aura config` output and the README reference. Keys are the
 // environment-variable names our Python ancestor used, so existing ~/.aura/config.env files keep working.
 import type { z } from 'zod';
-import { boolean, commaList, decimal, httpUrl, type Kind, oneOf, percent, wholeNumber, word } from './kinds.js';
+import { boolean, commaList, decimal, httpUrl, type Kind, line, oneOf, percent, wholeNumber, word } from './kinds.js';
 
 export type Group = 'api' | 'loop' | 'workers' | 'watchdog';
 
@@ -42,9 +42,8 @@ function optional<T extends z.ZodType>(kind: Kind<T>, meta: Meta): Setting<z.Zod
 }
 
 const PLANNER = '(accepted and validated; enforced once the LLM planner lands)';
-const WATCHDOG = '(accepted and validated; enforced once the watchdog lands)';
 const api = (description: string): Meta => ({ description, group: 'api', status: 'planned' });
-const watchdog = (description: string): Meta => ({ description: `${description} ${WATCHDOG}.`, group: 'watchdog', status: 'planned' });
+const watchdog = (description: string): Meta => ({ description: `${description}.`, group: 'watchdog' });
 
 export const SETTINGS = {
   // ── api ──
@@ -93,9 +92,48 @@ export const SETTINGS = {
     group: 'workers',
   }),
   AURA_MAX_TURNS: setting(wholeNumber(1, 10000, 'turns'), 50, {
-    description: 'Most agent turns in one attempt, in turns (accepted and validated; enforced once agent workers land).',
+    description: 'Most agent turns in one attempt, in turns (passed to claude as --max-turns).',
     group: 'workers',
-    status: 'planned',
+  }),
+  AURA_AGENT_MODEL: optional(word('a model name'), {
+    description: "Model agent workers use (passed as the CLI's model flag); unset leaves the CLI's own default.",
+    group: 'workers',
+  }),
+  AURA_CLAUDE_PERMISSION_MODE: setting(oneOf(['bypassPermissions', 'acceptEdits', 'auto', 'dontAsk', 'plan', 'default']), 'bypassPermissions', {
+    description: 'Permission mode for Claude Code workers; bypassPermissions runs unattended (as root it needs IS_SANDBOX=1).',
+    group: 'workers',
+  }),
+  AURA_TASK_BUDGET_USD: setting(decimal({ min: 0, note: '(0 means no cap)' }, 'USD'), 0, {
+    description: 'Spending cap for one attempt of an agent worker, in USD (claude --max-budget-usd); 0 means no cap.',
+    group: 'workers',
+  }),
+  AURA_RUN_BUDGET_USD: setting(decimal({ min: 0, note: '(0 means no cap)' }, 'USD'), 0, {
+    description: 'Spending cap for the whole run, in USD, summed over every attempt; when reached aura starts nothing new; 0 means no cap.',
+    group: 'workers',
+  }),
+  AURA_RUN_TOKEN_BUDGET: setting(wholeNumber(0, Number.MAX_SAFE_INTEGER, 'tokens'), 0, {
+    description: 'Token cap for the whole run (input + output), summed over every attempt; when reached aura starts nothing new; 0 means no cap.',
+    group: 'workers',
+  }),
+  AURA_RUN_BUDGET_ACTION: setting(oneOf(['finish', 'stop']), 'finish', {
+    description: 'What happens to running workers when a run budget is reached: finish (let them end) or stop (stop them now; their tasks wait).',
+    group: 'workers',
+  }),
+  AURA_STALL_SECONDS: setting(decimal({ min: 0, note: '(0 disables stall detection)' }, 'seconds'), 600, {
+    description: 'A worker with no output, no stream event and no CPU time for this long is stalled and stopped, in seconds; 0 disables it.',
+    group: 'workers',
+  }),
+  AURA_MAX_STALLS: setting(wholeNumber(1, 100, 'stalls'), 2, {
+    description: 'Stalls of one task before it is marked failed, in stalls.',
+    group: 'workers',
+  }),
+  AURA_OUTPUT_CAP_MB: setting(decimal({ above: 0, max: 100000 }, 'MB'), 50, {
+    description: "Most disk one worker's stdout, stderr or output.jsonl may use (the head and the tail are kept), in MB each.",
+    group: 'workers',
+  }),
+  AURA_CUSTOM_WORKER_COMMAND: optional(line('an argv template such as `mytool --prompt {prompt} --dir {project}`'), {
+    description: 'Command of the custom worker backend; placeholders {prompt} {project} {attempt} {model} {max_turns}.',
+    group: 'workers',
   }),
   AURA_KILL_GRACE_SECONDS: setting(decimal({ min: 0, max: 600 }, 'seconds'), 10, {
     description: 'Grace between SIGTERM and SIGKILL when aura stops a worker, in seconds.',

@@ -72,3 +72,23 @@ export function renderConfigReference(): string {
   }
   return parts.join('\n').trimEnd();
 }
+
+/** The text of .env.example: every setting, commented out, at its default; secrets as placeholders. */
+export function renderEnvExample(): string {
+  const lines = [
+    "# aura settings. Copy to ~/.aura/config.env (chmod 600) or to a project's .env.",
+    '# Every key is optional; the values below are the defaults. Placeholders only: never commit a real key.',
+  ];
+  let group: Group | '' = '';
+  for (const key of SETTING_KEYS) {
+    const s = settingOf(key);
+    if (s.group !== group) {
+      group = s.group;
+      lines.push('', `# ${GROUPS[s.group]}`);
+    }
+    lines.push(`# ${s.description}`);
+    const value = s.secret ? 'your-key-here' : s.default === undefined ? '' : String(s.default);
+    lines.push(`# ${key}=${value}`);
+  }
+  return lines.join('\n') + '\n';
+}

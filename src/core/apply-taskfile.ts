@@ -8,7 +8,7 @@ import type { TaskFileSpec, TaskSpec } from '../taskfile/spec.js';
 import { applyMapping, reconcile } from '../taskfile/reconcile.js';
 import type { JournalDraft } from './transitions.js';
 import { transition } from './transitions.js';
-import { allDone } from './tree.js';
+import { allDone, isGenerated } from './tree.js';
 
 export interface TaskFileMeta {
   taskFile: string;
@@ -63,6 +63,7 @@ function newTask(s: TaskSpec, parent: string | null, order: number, now: Date): 
     reason: 'new in task.md',
     attempts: [],
     attemptBase: 0,
+    blockedBy: null,
     notBefore: null,
     createdAt: iso,
     updatedAt: iso,
@@ -86,6 +87,7 @@ export function emptyState(meta: TaskFileMeta, spec: TaskFileSpec): RunState {
     roots: [],
     tasks: {},
     doneAt: null,
+    pause: null,
   };
 }
 
@@ -96,7 +98,12 @@ export function applyTaskFile(prev: RunState | null, parsed: TaskFileSpec, meta:
   const stop: ApplyResult['stop'] = [];
   const tasks: Record<string, TaskState> = { ...base.tasks };
 
-  const live = Object.values(base.tasks).filter((t) => t.status !== 'archived');
+  // Tasks aura generated (resource-fix subtasks) are not in task.md: never matched, never removed.
+  const live = Object.values(base.tasks).filter((t) => t.status !== 'archived' && !isGenerated(t));
+  const generatedUnder = (parent: string) =>
+    Object.values(base.tasks)
+      .filter((t) => t.parent === parent && isGenerated(t))
+      .map((t) => t.id);
   const rec = reconcile(live, parsed);
   const spec = applyMapping(parsed, rec.mapping);
 
@@ -111,6 +118,7 @@ export function applyTaskFile(prev: RunState | null, parsed: TaskFileSpec, meta:
   const visit = (s: TaskSpec, parent: string | null, order: number): void => {
     const old = tasks[s.id];
     const fields = specFields(s, parent, order);
+    fields.children = [...fields.children, ...generatedUnder(s.id)];
     if (!old) {
       const t = newTask(s, parent, order, now);
       added.push(s.id);

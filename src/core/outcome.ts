@@ -2,16 +2,44 @@
 // Pure; the caller applies the returned transition.
 import type { Evidence, TaskState } from '../store/schema.js';
 import { countedAttempts } from './tree.js';
+import { STALL_PREFIX } from './stall.js';
 import { backoffMs, transition } from './transitions.js';
 
 export interface RetryPolicy {
   maxAttempts: number;
   backoffBaseSeconds: number;
   backoffMaxSeconds: number;
+  /** Stalls of one task before it fails (default: no separate limit). */
+  maxStalls?: number;
+}
+
+/** Credentials refused: retrying cannot help until a person fixes them. */
+function authRefused(t: TaskState): string | null {
+  const c = t.attempts[t.attempts.length - 1]?.classification;
+  if (c?.kind === 'api_error' && /\b(401|403)\b|auth|api key|x-api-key/i.test(c.message)) return c.message;
+  return null;
 }
 
 export function afterEvidence(t: TaskState, evidence: Evidence, policy: RetryPolicy, now: Date) {
   if (evidence.passed) return transition(t, 'done', evidence.summary, now, { notBefore: null });
+  const last = t.attempts[t.attempts.length - 1];
+  const auth = authRefused(t);
+  if (auth) {
+    return transition(t, 'blocked', `the worker's API credentials were refused (${auth}); fix the key and restart aura, or edit the task`, now, {
+      notBefore: null,
+      blockedBy: 'auth',
+    });
+  }
+  const stalls = t.attempts.slice(t.attemptBase).filter((a) => a.stopReason?.startsWith(STALL_PREFIX)).length;
+  if (policy.maxStalls !== undefined && last?.stopReason?.startsWith(STALL_PREFIX) && stalls >= policy.maxStalls) {
+    return transition(t, 'failed', `stalled ${stalls} times (${last.stopReason})`, now, { notBefore: null });
+  }
+  if (last?.classification?.kind === 'rate_limited') {
+    // The provider said when to come back; that is not the task's failure.
+    const until = last.classification.retryAt ? new Date(last.classification.retryAt) : new Date(now.getTime() + backoffMs(1, policy.backoffBaseSeconds, policy.backoffMaxSeconds));
+    const notBefore = until > now ? until : now;
+    return transition(t, 'pending', `rate limited; retrying at ${notBefore.toISOString()}`, now, { notBefore: notBefore.toISOString() });
+  }
   const used = countedAttempts(t);
   const lostOnly = t.attempts[t.attempts.length - 1]?.outcome === 'lost';
   if (used >= policy.maxAttempts) {

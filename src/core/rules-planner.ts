@@ -14,7 +14,7 @@ import { depsVerdict, isLeaf, liveTasks, runningTasks } from './tree.js';
 export type Action =
   | { type: 'spawn'; task: string; reason: string }
   | { type: 'check_group'; task: string; reason: string }
-  | { type: 'block'; task: string; reason: string }
+  | { type: 'block'; task: string; reason: string; cause: 'deps' | 'subtask' | 'worker' }
   | { type: 'unblock'; task: string; reason: string };
 
 export interface PlanContext {
@@ -47,24 +47,28 @@ export function planRules(state: RunState, ctx: PlanContext): Plan {
     if (t.status !== 'pending' && t.status !== 'blocked') continue;
     const deps = depsVerdict(state, t);
     if (deps.kind === 'broken') {
-      if (t.status === 'pending') actions.push({ type: 'block', task: t.id, reason: `needs ${deps.on}, which is ${deps.status}` });
+      if (t.status === 'pending') actions.push({ type: 'block', task: t.id, reason: `needs ${deps.on}, which is ${deps.status}`, cause: 'deps' });
       continue;
     }
     const kids = isLeaf(t) ? null : childrenState(state, t);
     if (kids?.failed) {
-      if (t.status === 'pending') actions.push({ type: 'block', task: t.id, reason: `subtask ${kids.failed.id} is ${kids.failed.status}` });
+      if (t.status === 'pending') actions.push({ type: 'block', task: t.id, reason: `subtask ${kids.failed.id} is ${kids.failed.status}`, cause: 'subtask' });
       continue;
     }
     const problem = isLeaf(t) || t.run ? ctx.workerProblem(t) : null;
     if (t.status === 'blocked') {
       // Blocked only stays blocked while its cause does; the cause may have been fixed by an edit.
-      if (!problem && !t.reason.startsWith('watchdog')) actions.push({ type: 'unblock', task: t.id, reason: 'the cause of the block is gone' });
+      // A task the watchdog blocked waits for its resource-fix subtask instead.
+      // Credentials refused (auth) wait for a person: an edit or a restart.
+      if (t.blockedBy === 'watchdog') {
+        if (kids?.allDone) actions.push({ type: 'unblock', task: t.id, reason: 'its resource-fix subtask is done; trying again' });
+      } else if (t.blockedBy !== 'auth' && !problem) actions.push({ type: 'unblock', task: t.id, reason: 'the cause of the block is gone' });
       continue;
     }
     if (deps.kind === 'waiting') continue;
     if (kids && !kids.allDone) continue;
     if (problem) {
-      actions.push({ type: 'block', task: t.id, reason: problem });
+      actions.push({ type: 'block', task: t.id, reason: problem, cause: 'worker' });
       continue;
     }
     if (kids && !t.run) {

@@ -32,7 +32,8 @@ export function transition(
   if (!canTransition(t.status, to)) {
     throw new Error(`illegal transition for task ${t.id}: ${t.status} → ${to} (${reason})`);
   }
-  const task: TaskState = { ...t, ...patch, status: to, reason, updatedAt: now.toISOString() };
+  const blockedBy = to === 'blocked' ? (patch.blockedBy ?? t.blockedBy ?? null) : null;
+  const task: TaskState = { ...t, ...patch, status: to, reason, blockedBy, updatedAt: now.toISOString() };
   return {
     task,
     entry: { kind: 'status', task: t.id, from: t.status, to, msg: reason, data: { task } },

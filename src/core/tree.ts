@@ -61,11 +61,15 @@ export function depsVerdict(state: RunState, t: TaskState): DepsVerdict {
  * attempt lost while aura itself was down is aura's fault, not the task's.
  */
 export function countedAttempts(t: TaskState): number {
-  return t.attempts.slice(t.attemptBase).filter((a) => a.outcome !== 'lost' && a.stopReason !== SHUTDOWN_REASON).length;
+  return t.attempts
+    .slice(t.attemptBase)
+    .filter((a) => a.outcome !== 'lost' && a.stopReason !== SHUTDOWN_REASON && a.stopReason !== BUDGET_STOP_REASON && a.classification?.kind !== 'rate_limited').length;
 }
 
 /** The stop reason of workers interrupted because aura itself was stopped. */
 export const SHUTDOWN_REASON = 'aura stopped';
+/** The stop reason of workers stopped because the run budget was reached (AURA_RUN_BUDGET_ACTION=stop). */
+export const BUDGET_STOP_REASON = 'run budget reached';
 
 export function currentAttempt(t: TaskState) {
   return t.attempts[t.attempts.length - 1];
@@ -78,4 +82,17 @@ export function runningTasks(state: RunState): TaskState[] {
 export function allDone(state: RunState): boolean {
   const live = liveTasks(state);
   return live.length > 0 && live.every((t) => t.status === 'done');
+}
+
+/** Stop reasons of workers the resource watchdog stopped start with this. */
+export const WATCHDOG_PREFIX = 'watchdog';
+
+/** Watchdog kills of this task since the user last changed it (escalation counts these). */
+export function watchdogKills(t: TaskState): number {
+  return t.attempts.slice(t.attemptBase).filter((a) => a.stopReason?.startsWith(WATCHDOG_PREFIX)).length;
+}
+
+/** Tasks aura itself created (the watchdog's resource-fix subtasks): not in task.md, never reconciled away. */
+export function isGenerated(t: Pick<TaskState, 'extra'>): boolean {
+  return t.extra.origin === 'aura';
 }

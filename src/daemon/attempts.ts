@@ -1,76 +1,103 @@
-// Starting an attempt and reading its end: the pieces of the cycle that touch worker processes and
-// attempt directories.
+// Starting an attempt: its directory and brief, the write-ahead record, and the process (the
+// runner, which starts the worker command and records its output and end).
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Config } from '../config/schema.js';
 import type { Attempt, RunState, TaskState } from '../store/schema.js';
 import { attemptDirRel, type Layout } from '../store/layout.js';
-import { shellSpawnSpec } from '../workers/shell.js';
+import { resolveWorker, type ResolvedWorker } from '../workers/registry.js';
+import type { RunnerSpec } from '../workers/runner.js';
 import { spawnMarked, type Spawned } from '../workers/spawn.js';
 import { snapshotPriors } from './artifacts.js';
+import { buildBrief, guidanceFrom } from './brief.js';
+
+// Two levels up from src/daemon or dist/daemon is the package root; the runner always runs built.
+const RUNNER = fileURLToPath(new URL('../../dist/workers/runner.js', import.meta.url));
 
 export function markerFor(runId: string, taskId: string, n: number): string {
   return `${runId}:${taskId}:${n}`;
 }
 
+export interface Prepared {
+  attempt: Attempt;
+  brief: string;
+}
+
 /** The attempt record, written to the journal before the process exists (write-ahead). */
-export async function prepareAttempt(
-  layout: Layout,
-  state: RunState,
-  t: TaskState,
-  budgetMs: number,
-  now: Date,
-): Promise<Attempt> {
+export async function prepareAttempt(layout: Layout, state: RunState, t: TaskState, worker: string, budgetMs: number, now: Date): Promise<Prepared> {
   const n = t.attempts.length + 1;
   const dir = attemptDirRel(t.id, n);
   const abs = path.join(layout.root, dir);
   // A fresh directory per attempt: nothing an earlier attempt left there can count now.
   await mkdir(abs, { recursive: true });
-  await writeFile(
-    path.join(abs, 'task.md'),
-    [
-      `# ${t.title}`,
-      '',
-      `Goal: ${state.goal}`,
-      `Attempt: ${n}`,
-      t.run ? `Command: ${t.run}` : '',
-      t.produces.length ? `Must produce: ${t.produces.join(', ')}` : '',
-      t.verify ? `Verified by: ${t.verify}` : '',
-      `Budget: ${Math.round(budgetMs / 1000)}s`,
-      '',
-    ]
-      .filter((l, i, a) => l !== '' || a[i - 1] !== '')
-      .join('\n'),
-  );
+  const brief = buildBrief({ state, task: t, attempt: n, attemptDir: abs, budgetMs, guidance: guidanceFrom(t) });
+  await writeFile(path.join(abs, 'task.md'), brief + '\n');
   return {
-    n,
-    dir,
-    worker: 'shell',
-    command: t.run,
-    marker: markerFor(state.runId, t.id, n),
-    startedAt: now.toISOString(),
-    deadline: new Date(now.getTime() + budgetMs).toISOString(),
-    process: null,
-    priorArtifacts: await snapshotPriors(layout.project, t.produces),
-    endedAt: null,
-    outcome: null,
-    exitCode: null,
-    signal: null,
-    stopReason: null,
-    evidence: null,
+    brief,
+    attempt: {
+      n,
+      dir,
+      worker,
+      command: t.run,
+      marker: markerFor(state.runId, t.id, n),
+      startedAt: now.toISOString(),
+      deadline: new Date(now.getTime() + budgetMs).toISOString(),
+      process: null,
+      priorArtifacts: await snapshotPriors(layout.project, t.produces),
+      endedAt: null,
+      outcome: null,
+      exitCode: null,
+      signal: null,
+      stopReason: null,
+      stopData: null,
+      classification: null,
+      usage: null,
+      evidence: null,
+    },
   };
 }
 
-export async function launchShell(layout: Layout, state: RunState, t: TaskState, a: Attempt, env: NodeJS.ProcessEnv): Promise<Spawned> {
-  return spawnMarked(
-    shellSpawnSpec({
-      command: t.run ?? '',
-      projectDir: layout.project,
-      attemptDirAbs: path.join(layout.root, a.dir),
-      taskId: t.id,
-      attempt: a.n,
-      marker: a.marker,
-      runId: state.runId,
-      env,
-    }),
-  );
+export interface LaunchInput {
+  layout: Layout;
+  state: RunState;
+  task: TaskState;
+  attempt: Attempt;
+  brief: string;
+  worker: ResolvedWorker;
+  parentEnv: NodeJS.ProcessEnv;
+  config: Config;
+  /** From the watchdog's placement: `taskset -c …` and CUDA_VISIBLE_DEVICES. */
+  argvPrefix: string[];
+  extraEnv: Record<string, string>;
+}
+
+export async function launch(i: LaunchInput): Promise<Spawned> {
+  const abs = path.join(i.layout.root, i.attempt.dir);
+  const { argv, env } = i.worker.command({
+    prompt: i.brief,
+    projectDir: i.layout.project,
+    attemptDir: abs,
+    run: i.task.run,
+    parentEnv: i.parentEnv,
+  });
+  const spec: RunnerSpec = { argv: [...i.argvPrefix, ...argv], cwd: i.layout.project, backend: i.worker.name, capBytes: Math.round(i.config.AURA_OUTPUT_CAP_MB * 1024 * 1024) };
+  const specFile = path.join(abs, 'runner.json');
+  await writeFile(specFile, JSON.stringify(spec, null, 2));
+  return spawnMarked({
+    argv: [process.execPath, RUNNER, specFile],
+    cwd: i.layout.project,
+    env: {
+      ...env,
+      ...i.extraEnv,
+      AURA_ATTEMPT_DIR: abs,
+      AURA_TASK_ID: i.task.id,
+      AURA_ATTEMPT: String(i.attempt.n),
+      AURA_PROJECT_DIR: i.layout.project,
+    },
+    stdoutFile: path.join(abs, 'runner.log'),
+    stderrFile: path.join(abs, 'runner.log'),
+    marker: i.attempt.marker,
+    runId: i.state.runId,
+  });
 }

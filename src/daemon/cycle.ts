@@ -2,6 +2,7 @@
 // The decisions themselves live in src/core (pure); this file does the I/O around them.
 import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
+import { readFileTail } from '../util/tail-file.js';
 import path from 'node:path';
 import type { Config } from '../config/schema.js';
 import { applyTaskFile } from '../core/apply-taskfile.js';
@@ -19,14 +20,21 @@ import { readTaskFile } from '../taskfile/read.js';
 import { parseTaskFile } from '../taskfile/parse.js';
 import type { TaskFileSpec } from '../taskfile/spec.js';
 import { AuraError } from '../util/errors.js';
-import { workerProblem, type Backend } from '../workers/registry.js';
+import { resolveWorker, workerProblem, type ResolvedWorker } from '../workers/registry.js';
 import { workerEnv } from '../workers/shell.js';
 import { stopTree, type StopResult } from '../workers/tree-kill.js';
 import { gatherArtifacts } from './artifacts.js';
-import { launchShell, prepareAttempt } from './attempts.js';
-import { WorkerPool, type WorkerExit } from './pool.js';
+import { launch, prepareAttempt } from './attempts.js';
+import { readExitFile, WorkerPool, type WorkerExit } from './pool.js';
 import { renderProgress, type DaemonInfoFn } from './render.js';
-import { SHUTDOWN_REASON } from '../core/tree.js';
+import { BUDGET_STOP_REASON, SHUTDOWN_REASON } from '../core/tree.js';
+import { budgetExceeded, runTotals, type Totals } from '../core/budget.js';
+import { STALL_PREFIX } from '../core/stall.js';
+import { liveUsage, readRunnerStatus } from './live-status.js';
+import { StallMonitor } from './stall-monitor.js';
+import { escalate, Watchdog, type KillVerdict } from '../watchdog/index.js';
+import { WATCHDOG_PREFIX, watchdogKills } from '../core/tree.js';
+import type { UsageRecord } from '../store/schema.js';
 import { recoverWorkers } from './recovery.js';
 import { runVerify } from './verify.js';
 
@@ -71,10 +79,35 @@ export class Cycle {
   private recent: JournalEntry[] = [];
   private draining = false;
   readonly pool: WorkerPool;
-  readonly env: NodeJS.ProcessEnv;
+  readonly stalls: StallMonitor;
+  readonly watchdog: Watchdog;
+  private readonly uid = process.getuid?.() ?? -1;
+  totals: Totals | null = null;
 
   constructor(private readonly d: CycleDeps) {
-    this.env = workerEnv(d.env);
+    this.watchdog = new Watchdog({
+      config: d.config,
+      env: d.env,
+      onKill: (task, verdict) => this.watchdogKill(task, verdict),
+      onNotice: (msg) => {
+        this.journalNow({ kind: 'warning', msg: `watchdog: ${msg}` });
+        this.note(`watchdog: ${msg}`);
+        d.log(`watchdog: ${msg}`);
+      },
+    });
+    this.stalls = new StallMonitor({
+      thresholdMs: d.config.AURA_STALL_SECONDS * 1000,
+      list: () => this.pool.list(),
+      onSuspect: (task, ms) => {
+        this.journalNow({ kind: 'decision', task, msg: `suspected stall: no output, stream events or CPU for ${Math.round(ms / 1000)}s` });
+        d.wake(`stall suspected in ${task}`);
+      },
+      onStalled: (task, ms) => {
+        const reason = `${STALL_PREFIX}: no output, stream events or CPU for ${Math.round(ms / 1000)}s`;
+        this.d.log(`${task}: ${reason}; stopping it`);
+        void this.pool.stop(task, reason);
+      },
+    });
     this.pool = new WorkerPool({
       graceMs: d.config.AURA_KILL_GRACE_SECONDS * 1000,
       adoptPollMs: 250,
@@ -88,7 +121,12 @@ export class Cycle {
 
   private get policy(): RetryPolicy {
     const c = this.d.config;
-    return { maxAttempts: c.AURA_MAX_ATTEMPTS, backoffBaseSeconds: c.AURA_RETRY_BACKOFF_SECONDS, backoffMaxSeconds: c.AURA_RETRY_BACKOFF_MAX_SECONDS };
+    return {
+      maxAttempts: c.AURA_MAX_ATTEMPTS,
+      backoffBaseSeconds: c.AURA_RETRY_BACKOFF_SECONDS,
+      backoffMaxSeconds: c.AURA_RETRY_BACKOFF_MAX_SECONDS,
+      maxStalls: c.AURA_MAX_STALLS,
+    };
   }
 
   private journalNow(d: JournalDraft): void {
@@ -120,6 +158,10 @@ export class Cycle {
     this.journalNow({ kind: 'daemon', msg: `daemon started (PID ${process.pid})`, data: { pid: process.pid } });
     const spec = parseTaskFile(o.taskText.text);
     this.applySpec(prev, spec, o.taskText.hash);
+    // A restart is the natural moment to try refused credentials again (the key may be fixed).
+    for (const t of Object.values(this.state.tasks)) {
+      if (t.status === 'blocked' && t.blockedBy === 'auth') this.put(t, 'pending', 'aura restarted: trying the credentials again', { notBefore: null });
+    }
     await recoverWorkers(this, this.d.layout, (msg) => {
       this.journalNow({ kind: 'daemon', msg });
       this.d.log(msg);
@@ -130,6 +172,12 @@ export class Cycle {
   /** Used by recovery to re-check tasks that were verifying when the last daemon died. */
   restartEvidence(t: TaskState): void {
     this.startEvidence(t, currentAttempt(t) ?? null);
+  }
+
+  private classifierFor(workerName: string): ResolvedWorker['classify'] {
+    if (workerName === 'shell') return undefined;
+    const w = resolveWorker({ worker: workerName }, this.d.config, this.d.env, this.uid);
+    return 'problem' in w ? undefined : w.classify;
   }
 
   queueExit(e: WorkerExit): void {
@@ -190,26 +238,30 @@ export class Cycle {
     for (const e of this.exits.splice(0)) await this.onExit(e);
     for (const r of this.evidence.splice(0)) this.onEvidence(r);
 
+    await this.checkBudget();
+
     // decide + apply
     const plan = planRules(this.state, {
       now: new Date(),
       maxConcurrent: this.d.config.AURA_MAX_CONCURRENT_TASKS,
-      workerProblem: (t) => workerProblem(t, this.d.config.AURA_LAYER2_BACKEND as Backend),
+      workerProblem: (t) => workerProblem(t, this.d.config, this.d.env, this.uid),
     });
     let spawned = 0;
     for (const a of plan.actions) {
       const t = this.state.tasks[a.task];
       if (!t) continue;
-      if (a.type === 'block') this.put(t, 'blocked', a.reason);
+      if (a.type === 'block') this.put(t, 'blocked', a.reason, { blockedBy: a.cause });
       else if (a.type === 'unblock') this.put(t, 'pending', a.reason);
       else if (a.type === 'check_group') this.checkGroup(t);
-      else if (a.type === 'spawn' && !o.draining) {
+      else if (a.type === 'spawn' && !o.draining && !this.state.pause) {
         this.journalNow({ kind: 'decision', task: t.id, msg: `start ${t.id}: ${a.reason}` });
         await this.spawn(t);
         spawned += 1;
       }
     }
 
+    // An unblocked task can start, but only in the next plan: run it now rather than at the heartbeat.
+    if (plan.actions.some((x) => x.type === 'unblock')) this.d.wake('unblocked tasks may start');
     const busy = this.pool.size + this.checking.size;
     let outcome: CycleResult['outcome'] = 'working';
     let stuckReason: string | undefined;
@@ -219,7 +271,14 @@ export class Cycle {
         this.state.doneAt = new Date().toISOString();
         this.journalNow({ kind: 'decision', msg: 'goal done: every task is verified', data: { state: { doneAt: this.state.doneAt } } });
       }
-    } else if (busy === 0 && spawned === 0 && !plan.nextDueAt && runningTasks(this.state).length === 0) {
+    } else if (
+      busy === 0 &&
+      spawned === 0 &&
+      !plan.nextDueAt &&
+      !plan.actions.some((x) => x.type === 'unblock' || x.type === 'check_group') &&
+      runningTasks(this.state).length === 0 &&
+      !this.state.pause
+    ) {
       outcome = 'stuck';
       const bad = liveTasks(this.state).filter((t) => t.status === 'failed' || t.status === 'blocked');
       stuckReason = bad.length
@@ -230,26 +289,159 @@ export class Cycle {
     return { outcome, stuckReason, nextDueAt: plan.nextDueAt, busy };
   }
 
+  /** The watchdog found a sustained violation: record the figures on the attempt and stop the tree. */
+  private watchdogKill(task: string, v: KillVerdict): void {
+    const t = this.state.tasks[task];
+    const a = t ? currentAttempt(t) : undefined;
+    if (!t || !a || a.endedAt) return;
+    this.setAttempt(t, { ...a, stopData: { ...v } });
+    this.journalNow({ kind: 'decision', task, msg: `watchdog: ${v.message}; stopping ${task}`, data: { verdict: { ...v } } });
+    this.d.log(`${task}: watchdog: ${v.message}; stopping it`);
+    void this.pool.stop(task, `${WATCHDOG_PREFIX}: ${v.message}`);
+  }
+
+  /** 1st watchdog kill: retry with guidance; 2nd: blocked + a resource-fix subtask; 3rd: failed. */
+  private async escalateWatchdog(t: TaskState, a: Attempt): Promise<void> {
+    const v = a.stopData as KillVerdict | null;
+    const kills = watchdogKills(t);
+    const esc = v
+      ? escalate(t, kills, v)
+      : kills >= 3
+        ? ({ action: 'fail', status: 'failed', reason: `infeasible as specified: stopped by the watchdog ${kills} times` } as const)
+        : ({ action: 'retry', status: 'pending', guidance: `The previous attempt was stopped by the watchdog (${a.stopReason}); use fewer resources.` } as const);
+    const facts = await gatherArtifacts(this.d.layout.project, t.produces);
+    const judged = judge({ attempt: a, artifacts: facts, verify: null, hasVerify: !!t.verify, now: new Date() });
+    const text = esc.action === 'retry' ? esc.guidance : esc.reason;
+    const evidence = { ...judged, summary: `not done: ${text}` };
+    const t2 = this.setAttempt(t, { ...a, evidence });
+    this.journalNow({ kind: 'evidence', task: t.id, msg: evidence.summary, data: { attempt: a.n, evidence, escalation: esc.action } });
+    if (esc.action === 'retry') {
+      this.put(t2, 'pending', `stopped by the watchdog (${v?.message ?? a.stopReason}); retrying once with guidance`, { notBefore: null });
+    } else if (esc.action === 'fail') {
+      this.put(t2, 'failed', esc.reason);
+    } else {
+      const id = this.freeId(`${t.id}-fit-resources`);
+      const now = new Date().toISOString();
+      const sub: TaskState = {
+        id,
+        title: esc.subtask.title,
+        parent: t.id,
+        children: [],
+        status: 'pending',
+        reason: `created by the watchdog for ${t.id}`,
+        produces: [],
+        needs: [],
+        extra: { origin: 'aura' },
+        notes: esc.subtask.notes,
+        userChecked: false,
+        line: t.line,
+        order: t2.children.length,
+        attempts: [],
+        attemptBase: 0,
+        blockedBy: null,
+        notBefore: null,
+        createdAt: now,
+        updatedAt: now,
+      };
+      this.state.tasks[id] = sub;
+      this.journalNow({ kind: 'status', task: id, to: 'pending', msg: `resource-fix subtask created for ${t.id}`, data: { task: sub } });
+      this.put({ ...t2, children: [...t2.children, id] }, 'blocked', `${WATCHDOG_PREFIX}: ${esc.reason}; waiting for its resource-fix subtask ${id}`, {
+        blockedBy: 'watchdog',
+      });
+    }
+  }
+
+  private freeId(base: string): string {
+    let id = base;
+    for (let i = 2; this.state.tasks[id]; i++) id = `${base}-${i}`;
+    return id;
+  }
+
+  /** Sums the run's spend (live workers included) and pauses spawning when a run budget is reached. */
+  private async checkBudget(): Promise<void> {
+    const live = new Map<string, UsageRecord>();
+    for (const w of this.pool.list()) {
+      const u = liveUsage(await readRunnerStatus(w.attemptDirAbs));
+      if (u) live.set(`${w.task}#${w.attempt}`, u);
+    }
+    this.totals = runTotals(this.state, live);
+    const c = this.d.config;
+    const over = budgetExceeded(this.totals, { usd: c.AURA_RUN_BUDGET_USD, tokens: c.AURA_RUN_TOKEN_BUDGET });
+    const p = this.state.pause;
+    if (over && !p) {
+      this.state.pause = { kind: 'budget', reason: over, since: new Date().toISOString() };
+      const what = c.AURA_RUN_BUDGET_ACTION === 'stop' ? 'stopping running workers (their tasks wait)' : 'running workers may finish';
+      const msg = `${over}: starting nothing new; ${what}. Raise the budget and restart aura to go on.`;
+      this.journalNow({ kind: 'decision', msg, data: { state: { pause: this.state.pause }, totals: { ...this.totals } } });
+      this.note(msg);
+      this.d.log(msg);
+      if (c.AURA_RUN_BUDGET_ACTION === 'stop') for (const w of this.pool.list()) void this.pool.stop(w.task, BUDGET_STOP_REASON);
+    } else if (!over && p?.kind === 'budget') {
+      this.state.pause = null;
+      this.journalNow({ kind: 'decision', msg: 'the run budget allows more work again; resuming', data: { state: { pause: null } } });
+    }
+  }
+
   private async spawn(t0: TaskState): Promise<void> {
     const L = this.d.layout;
+    const worker = resolveWorker(t0, this.d.config, this.d.env, this.uid);
+    if ('problem' in worker) {
+      this.put(t0, 'blocked', worker.problem, { blockedBy: 'worker' });
+      return;
+    }
+    const pre = this.watchdog.preflight();
+    if (!pre.ok) {
+      const msg = `not starting ${t0.id}: ${pre.reason}`;
+      if (!this.notes.includes(msg)) {
+        this.journalNow({ kind: 'decision', task: t0.id, msg });
+        this.note(msg);
+        this.d.log(msg);
+      }
+      // Look again after the next resource poll rather than at the next heartbeat.
+      setTimeout(() => this.d.wake('resources may have freed up'), this.d.config.AURA_WORKER_RESOURCE_POLL_SECONDS * 1000).unref();
+      return;
+    }
     const budgetMs = t0.budgetMs ?? this.d.config.AURA_TASK_BUDGET * 60_000;
-    const attempt = await prepareAttempt(L, this.state, t0, budgetMs, new Date());
-    let t = this.put(t0, 'running', `attempt ${attempt.n} started`, { attempts: [...t0.attempts, attempt], notBefore: null });
+    const { attempt, brief } = await prepareAttempt(L, this.state, t0, worker.name, budgetMs, new Date());
+    let t = this.put(t0, 'running', `attempt ${attempt.n} started (${worker.name} worker)`, { attempts: [...t0.attempts, attempt], notBefore: null });
     // Write-ahead: the attempt (and its marker) is on disk before the process exists, so a crash
     // right after the spawn still lets the next daemon find and adopt or reap it.
     await this.commit();
     try {
-      const spawned = await launchShell(L, this.state, t, attempt, this.env);
+      const place = this.watchdog.placement(t.id);
+      if (place.cpus) this.journalNow({ kind: 'decision', task: t.id, msg: `${t.id} runs on CPU cores ${place.cpus}` });
+      const spawned = await launch({
+        layout: L,
+        state: this.state,
+        task: t,
+        attempt,
+        brief,
+        worker,
+        parentEnv: this.d.env,
+        config: this.d.config,
+        argvPrefix: place.argvPrefix,
+        extraEnv: place.env,
+      }).catch((err: unknown) => {
+        this.watchdog.untrack(t.id);
+        throw err;
+      });
+      this.watchdog.track(t.id, attempt.marker, { pid: spawned.ref.pid, startTicks: spawned.ref.startTicks });
       const a: Attempt = { ...attempt, process: spawned.ref };
       t = this.setAttempt(t, a);
-      this.journalNow({ kind: 'attempt', task: t.id, msg: `worker started: PID ${spawned.ref.pid}: ${t.run}`, data: { task: t } });
-      this.pool.track(t.id, a.n, a.marker, path.join(L.root, a.dir), spawned, a.deadline ? new Date(a.deadline) : null);
+      const what = worker.name === 'shell' ? t.run : `${worker.name} agent`;
+      this.journalNow({ kind: 'attempt', task: t.id, msg: `worker started: PID ${spawned.ref.pid}: ${what}`, data: { task: t } });
+      this.pool.track(t.id, a.n, a.marker, path.join(L.root, a.dir), spawned, a.deadline ? new Date(a.deadline) : null, worker.termRootOnly);
     } catch (err) {
       const msg = err instanceof Error ? err.message : String(err);
       const a: Attempt = { ...attempt, endedAt: new Date().toISOString(), outcome: 'spawn_error', stopReason: msg };
       t = this.setAttempt(t, a);
       await this.conclude(t, a);
     }
+  }
+
+  /** Whether a worker kind stops by SIGTERM to its root alone (agents) — for re-adopted workers. */
+  termRootOnly(workerName: string): boolean {
+    return workerName !== 'shell';
   }
 
   private setAttempt(t: TaskState, a: Attempt): TaskState {
@@ -263,21 +455,40 @@ export class Cycle {
     const t = this.state.tasks[e.task];
     const a = t ? currentAttempt(t) : undefined;
     if (!t || !a || a.n !== e.attempt || a.endedAt) return;
-    const outcome: Attempt['outcome'] =
-      e.stopReason === 'timeout' ? 'timeout' : e.stopReason ? 'killed' : e.exit === null ? 'lost' : 'exited';
+    this.watchdog.untrack(t.id);
+    // The runner's record holds the worker's own exit status and its stream summary; without it
+    // (the runner itself was killed) only the runner's status is known.
+    const record = await readExitFile(path.join(this.d.layout.root, a.dir));
+    const exit = record ? { code: record.code, signal: record.signal } : e.exit;
+    const outcome: Attempt['outcome'] = record?.spawnError
+      ? 'spawn_error'
+      : e.stopReason === 'timeout'
+        ? 'timeout'
+        : e.stopReason
+          ? 'killed'
+          : exit === null
+            ? 'lost'
+            : 'exited';
+    const classify = this.classifierFor(a.worker);
+    // A CLI that fails at start-up says why on stderr only (claude as root without IS_SANDBOX, say).
+    const stderr = classify && record?.summary ? (await readFileTail(path.join(this.d.layout.root, a.dir, 'stderr.log'), 2000)).trim() : '';
+    const classification =
+      classify && record?.summary ? classify(record.summary, { ...(exit ?? { code: null, signal: null }), ...(stderr ? { stderr } : {}) }, e.stopReason) : null;
     const ended: Attempt = {
       ...a,
       endedAt: new Date().toISOString(),
       outcome,
-      exitCode: e.exit?.code ?? null,
-      signal: e.exit?.signal ?? null,
-      stopReason: e.stopReason,
+      exitCode: exit?.code ?? null,
+      signal: exit?.signal ?? null,
+      stopReason: e.stopReason ?? record?.spawnError ?? null,
+      classification,
+      usage: record?.summary?.usage ?? null,
     };
     const how =
       outcome === 'exited'
-        ? e.exit?.signal
-          ? `killed by ${e.exit.signal}`
-          : `exited with code ${e.exit?.code}`
+        ? exit?.signal
+          ? `killed by ${exit.signal}`
+          : `exited with code ${exit?.code}${classification ? ` (${classification.kind}: ${classification.message})` : ''}`
         : outcome === 'timeout'
           ? 'stopped: time budget used up'
           : outcome === 'killed'
@@ -286,12 +497,17 @@ export class Cycle {
     const t2 = this.setAttempt(t, ended);
     this.journalNow({ kind: 'attempt', task: t.id, msg: `attempt ${a.n} ${how}${e.adopted ? ' (adopted worker)' : ''}`, data: { task: t2 } });
     if (t2.status !== 'running') return; // archived or ticked by the user meanwhile: recorded, nothing to judge
-    if (e.stopReason === SHUTDOWN_REASON) {
-      // Interrupted by aura itself: not the task's fault, not counted; it restarts with the next daemon.
-      this.put(t2, 'pending', 'interrupted because aura stopped; it will start again', { notBefore: null });
+    if (e.stopReason === SHUTDOWN_REASON || e.stopReason === BUDGET_STOP_REASON) {
+      // Interrupted by aura itself: not the task's fault, not counted; it starts again later.
+      const why = e.stopReason === SHUTDOWN_REASON ? 'interrupted because aura stopped; it will start again' : 'stopped because the run budget was reached; it will start again when the budget allows';
+      this.put(t2, 'pending', why, { notBefore: null });
       return;
     }
-    if (outcome === 'exited' && ended.exitCode === 0) {
+    if (e.stopReason?.startsWith(WATCHDOG_PREFIX)) {
+      await this.escalateWatchdog(t2, ended);
+      return;
+    }
+    if (outcome === 'exited' && ended.exitCode === 0 && (!classification || classification.kind === 'success')) {
       const t3 = this.put(t2, 'verifying', 'worker exited 0; checking the evidence');
       this.startEvidence(t3, ended);
       return;
@@ -344,7 +560,7 @@ export class Cycle {
           projectDir: L.project,
           logFile: path.join(L.root, dirRel, 'verify.log'),
           logRel: path.join(dirRel, 'verify.log'),
-          env: this.env,
+          env: workerEnv(this.d.env),
           marker,
           runId: this.state.runId,
           timeoutMs: this.d.config.AURA_VERIFY_TIMEOUT * 1000,
@@ -420,6 +636,8 @@ export class Cycle {
   }
 
   async close(leaveWorkers: boolean): Promise<void> {
+    this.stalls.close();
+    this.watchdog.close();
     if (leaveWorkers) this.pool.detachAll();
     this.journalNow({ kind: 'daemon', msg: `daemon stopped (PID ${process.pid})${leaveWorkers && runningTasks(this.state).length ? '; workers left running' : ''}` });
     await this.commit();

@@ -109,6 +109,8 @@ export class Daemon {
         journalRepaired: this.journal.repaired,
       });
 
+      this.cycle.stalls.start();
+      this.cycle.watchdog.start();
       this.control = new ControlServer(socketPath, (req) => this.handle(req));
       await this.control.listen();
       this.watcher = new TaskFileWatcher(

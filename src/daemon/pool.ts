@@ -6,7 +6,7 @@ import path from 'node:path';
 import { processMatches } from '../proc/index.js';
 import type { ProcessRef } from '../store/schema.js';
 import { errnoCode } from '../util/errors.js';
-import { parseExitFile } from '../workers/shell.js';
+import type { RunnerExit } from '../workers/runner.js';
 import type { Exit, Spawned } from '../workers/spawn.js';
 import { stopTree, type StopResult } from '../workers/tree-kill.js';
 
@@ -30,6 +30,7 @@ interface Handle {
   stopping: Promise<StopResult> | null;
   timer: NodeJS.Timeout | null;
   poll: NodeJS.Timeout | null;
+  termRootOnly: boolean;
   /** The root process has exited; the handle waits for the rest of the tree. */
   exited: boolean;
 }
@@ -55,32 +56,36 @@ export class WorkerPool {
     return this.handles.size;
   }
 
-  pids(): Array<{ task: string; pid: number }> {
-    return [...this.handles.values()].map((h) => ({ task: h.task, pid: h.ref.pid }));
+  /** Workers whose root still runs: for stall checks and live usage. */
+  list(): Array<{ task: string; attempt: number; marker: string; attemptDirAbs: string; ref: ProcessRef }> {
+    return [...this.handles.values()]
+      .filter((h) => !h.exited)
+      .map((h) => ({ task: h.task, attempt: h.attempt, marker: h.marker, attemptDirAbs: h.attemptDirAbs, ref: h.ref }));
   }
 
   /** Track a process this daemon just spawned. */
-  track(task: string, attempt: number, marker: string, attemptDirAbs: string, spawned: Spawned, deadline: Date | null): void {
-    const h = this.add(task, attempt, marker, attemptDirAbs, spawned.ref, false, deadline);
+  track(task: string, attempt: number, marker: string, attemptDirAbs: string, spawned: Spawned, deadline: Date | null, termRootOnly: boolean): void {
+    const h = this.add(task, attempt, marker, attemptDirAbs, spawned.ref, false, deadline, termRootOnly);
     void spawned.exited.then((exit) => this.finish(h, exit));
   }
 
   /** Track a live process started by an earlier daemon. */
-  adopt(task: string, attempt: number, marker: string, attemptDirAbs: string, ref: ProcessRef, deadline: Date | null): void {
-    const h = this.add(task, attempt, marker, attemptDirAbs, ref, true, deadline);
+  adopt(task: string, attempt: number, marker: string, attemptDirAbs: string, ref: ProcessRef, deadline: Date | null, termRootOnly: boolean): void {
+    const h = this.add(task, attempt, marker, attemptDirAbs, ref, true, deadline, termRootOnly);
     const check = () => {
       if (!this.handles.has(task) || this.handles.get(task) !== h) return;
       if (processMatches(ref)) {
         h.poll = setTimeout(check, this.opts.adoptPollMs);
         return;
       }
-      void readExitFile(attemptDirAbs).then((code) => this.finish(h, code === null ? null : { code, signal: null }));
+      // Not our child, so no exit status of our own: the runner's exit.json says how it ended.
+      void readExitFile(attemptDirAbs).then((x) => this.finish(h, x ? { code: x.code, signal: x.signal as NodeJS.Signals | null } : null));
     };
     h.poll = setTimeout(check, this.opts.adoptPollMs);
   }
 
-  private add(task: string, attempt: number, marker: string, dir: string, ref: ProcessRef, adopted: boolean, deadline: Date | null): Handle {
-    const h: Handle = { task, attempt, marker, attemptDirAbs: dir, ref, adopted, stopReason: null, stopping: null, timer: null, poll: null, exited: false };
+  private add(task: string, attempt: number, marker: string, dir: string, ref: ProcessRef, adopted: boolean, deadline: Date | null, termRootOnly: boolean): Handle {
+    const h: Handle = { task, attempt, marker, attemptDirAbs: dir, ref, adopted, stopReason: null, stopping: null, timer: null, poll: null, exited: false, termRootOnly };
     this.handles.set(task, h);
     if (deadline) {
       const ms = Math.max(0, deadline.getTime() - Date.now());
@@ -112,7 +117,7 @@ export class WorkerPool {
     if (h.stopping) return h.stopping;
     // A root that already exited on its own keeps its own outcome; this only reaps what it left.
     if (!h.exited) h.stopReason = reason;
-    h.stopping = stopTree(h.ref, h.marker, { graceMs });
+    h.stopping = stopTree(h.ref, h.marker, { graceMs, termRootOnly: h.termRootOnly });
     void h.stopping.then((r) => this.opts.onStopped(task, r, reason));
     return h.stopping;
   }
@@ -142,11 +147,25 @@ export class WorkerPool {
   }
 }
 
-export async function readExitFile(attemptDirAbs: string): Promise<number | null> {
+/**
+ * The runner's record of how the worker ended. Only an exit status and the stream summary are taken
+ * from it; which process is the worker is never read from a file. A malformed file counts as absent.
+ */
+export async function readExitFile(attemptDirAbs: string): Promise<RunnerExit | null> {
+  let text: string;
   try {
-    return parseExitFile(await readFile(path.join(attemptDirAbs, 'exit'), 'utf8'));
+    text = await readFile(path.join(attemptDirAbs, 'exit.json'), 'utf8');
   } catch (err) {
     if (errnoCode(err) === 'ENOENT') return null;
     throw err;
+  }
+  try {
+    const x = JSON.parse(text) as Partial<RunnerExit>;
+    const code = typeof x.code === 'number' && Number.isInteger(x.code) && x.code >= 0 && x.code <= 255 ? x.code : null;
+    const signal = typeof x.signal === 'string' && /^SIG[A-Z0-9]+$/.test(x.signal) ? x.signal : null;
+    if (code === null && signal === null && !x.spawnError) return null;
+    return { code, signal, endedAt: String(x.endedAt ?? ''), summary: x.summary as RunnerExit['summary'], ...(x.spawnError ? { spawnError: String(x.spawnError) } : {}) };
+  } catch {
+    return null; // a worker may have scribbled over it; treat as no record
   }
 }

@@ -16,6 +16,8 @@ export interface RecoveryHost {
   pool: WorkerPool;
   queueExit(e: WorkerExit): void;
   restartEvidence(t: TaskState): void;
+  termRootOnly(workerName: string): boolean;
+  watchdog: { track(taskId: string, marker: string, root: { pid: number; startTicks: number | null } | null): void };
 }
 
 /** The live root of a marked tree: the marked process whose parent is not marked. */
@@ -43,18 +45,19 @@ export async function recoverWorkers(host: RecoveryHost, layout: Layout, say: (m
     if (!a.process) ref = await findRoot(a.marker); // crashed between the write-ahead record and the spawn record
     else if (processMatches(a.process) && readEnvironHas(a.process.pid, `${MARKER_KEY}=${a.marker}`)) ref = a.process;
     if (ref) {
-      host.pool.adopt(t.id, a.n, a.marker, dir, ref, deadline);
+      host.pool.adopt(t.id, a.n, a.marker, dir, ref, deadline, host.termRootOnly(a.worker));
+      host.watchdog.track(t.id, a.marker, { pid: ref.pid, startTicks: ref.startTicks });
       say(`${t.id}: re-adopted its running worker (PID ${ref.pid}, attempt ${a.n})`);
       continue;
     }
     const reaped = await stopTree(null, a.marker, { graceMs: 0 });
     if (reaped.signalled) say(`${t.id}: killed ${reaped.signalled} leftover process(es) of attempt ${a.n}`);
-    const code = await readExitFile(dir);
+    const record = await readExitFile(dir);
     say(
-      code === null
+      record === null
         ? `${t.id}: attempt ${a.n}'s worker is gone and left no exit status; it will be retried`
-        : `${t.id}: attempt ${a.n}'s worker finished while aura was down (exit ${code}); judging its evidence`,
+        : `${t.id}: attempt ${a.n}'s worker finished while aura was down (exit ${record.code ?? record.signal}); judging its evidence`,
     );
-    host.queueExit({ task: t.id, attempt: a.n, exit: code === null ? null : { code, signal: null }, stopReason: null, adopted: true });
+    host.queueExit({ task: t.id, attempt: a.n, exit: record ? { code: record.code, signal: record.signal as NodeJS.Signals | null } : null, stopReason: null, adopted: true });
   }
 }

@@ -14,22 +14,39 @@
 import fsp from 'node:fs/promises';
 import fs from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
 import { processMatches, readCmdline, readStat } from '../proc/index.js';
 import { AuraError, errnoCode } from '../util/errors.js';
 import type { Now } from './aside.js';
 import type { Layout } from './layout.js';
 import { tryTakeoverMutex } from './takeover-mutex.js';
 
-export const LockInfo = z.object({
-  pid: z.number().int().positive(),
-  startTicks: z.number().int().nonnegative().nullable(),
-  startedAt: z.string(),
-  socketPath: z.string(),
-  version: z.string(),
-  taskFile: z.string(),
-});
-export type LockInfo = z.infer<typeof LockInfo>;
+export interface LockInfo {
+  pid: number;
+  startTicks: number | null;
+  startedAt: string;
+  socketPath: string;
+  version: string;
+  taskFile: string;
+}
+
+// Checked by hand rather than with zod: `aura wake` reads the lock, and loading zod would add
+// ~80 ms to every such command's start-up.
+const isCount = (v: unknown, min: number): v is number => typeof v === 'number' && Number.isInteger(v) && v >= min;
+
+export function asLockInfo(v: unknown): LockInfo | null {
+  if (typeof v !== 'object' || v === null) return null;
+  const o = v as Record<string, unknown>;
+  if (!isCount(o.pid, 1) || !(o.startTicks === null || isCount(o.startTicks, 0))) return null;
+  for (const k of ['startedAt', 'socketPath', 'version', 'taskFile'] as const) if (typeof o[k] !== 'string') return null;
+  return {
+    pid: o.pid,
+    startTicks: o.startTicks as number | null,
+    startedAt: o.startedAt as string,
+    socketPath: o.socketPath as string,
+    version: o.version as string,
+    taskFile: o.taskFile as string,
+  };
+}
 
 export type LockRequest = Omit<LockInfo, 'pid' | 'startTicks' | 'startedAt'> & Partial<LockInfo>;
 
@@ -57,8 +74,7 @@ function parseInfo(raw: Buffer): LockInfo | null {
     if (err instanceof SyntaxError) return null;
     throw err;
   }
-  const r = LockInfo.safeParse(value);
-  return r.success ? r.data : null;
+  return asLockInfo(value);
 }
 
 async function inspect(file: string): Promise<Seen | null> {

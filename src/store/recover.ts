@@ -61,6 +61,7 @@ function journalBase(entries: readonly JournalEntry[], now: Now, taskFile: strin
     roots: [],
     tasks: {},
     doneAt: null,
+    pause: null,
   };
 }
 

@@ -24,6 +24,7 @@ export const REPLAYABLE_FIELDS = [
   'cycle',
   'runId',
   'taskFile',
+  'pause',
 ] as const;
 export type ReplayableField = (typeof REPLAYABLE_FIELDS)[number];
 

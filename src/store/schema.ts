@@ -114,6 +114,8 @@ export const Attempt = z.object({
   signal: z.string().nullable(),
   /** Why the attempt was stopped, when aura stopped it. */
   stopReason: z.string().nullable(),
+  /** The figures behind a stop by aura (the watchdog's verdict), kept for escalation and the record. */
+  stopData: z.record(z.string(), z.unknown()).nullable().default(null),
   /** Agent workers: the stream's verdict (a claim; the evidence gate still decides). */
   classification: Classification.nullable().default(null),
   /** Tokens and cost this attempt used, as the worker reported them. */
@@ -147,6 +149,12 @@ export const TaskState = z.object({
   attempts: z.array(Attempt),
   /** Attempts before this index do not count toward AURA_MAX_ATTEMPTS (the user changed the task since). */
   attemptBase: z.number().int().nonnegative(),
+  /**
+   * Why a blocked task is blocked, which decides what unblocks it: deps (a dependency failed),
+   * subtask (a subtask failed), worker (no worker can run it), auth (credentials refused: a person
+   * or a restart), watchdog (waiting for its resource-fix subtask). Null when not blocked.
+   */
+  blockedBy: z.enum(['deps', 'subtask', 'worker', 'auth', 'watchdog']).nullable().default(null),
   /** Earliest time the next attempt may start (retry backoff). */
   notBefore: z.string().nullable(),
   createdAt: z.string(),
@@ -175,6 +183,11 @@ export const RunState = z.object({
   tasks: z.record(z.string(), TaskState),
   /** Set once every task is done (or archived). */
   doneAt: z.string().nullable(),
+  /** While set, nothing new is started (running workers go on unless the budget action says stop). */
+  pause: z
+    .object({ kind: z.enum(['budget', 'user']), reason: z.string(), since: z.string() })
+    .nullable()
+    .default(null),
 });
 export type RunState = z.infer<typeof RunState>;
 

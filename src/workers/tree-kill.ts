@@ -68,6 +68,8 @@ export async function stopTree(root: ProcessRef | null, marker: string, opts: St
   const seen = new Set<number>();
   let procs = await marked(marker);
   const rootAlive = root !== null && processMatches(root);
+  // The common case after a normal exit: nothing left. One scan, no signals.
+  if (procs.length === 0 && !rootAlive) return { signalled: 0, forced: false, survivors: [], durationMs: Date.now() - t0 };
 
   if (opts.termRootOnly && rootAlive && root) {
     if (signal(root.pid, 'SIGTERM')) seen.add(root.pid);

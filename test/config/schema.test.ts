@@ -97,6 +97,16 @@ const CASES: Record<SettingKey, { wrong: string; outOfRange: string; valid: [str
   AURA_WORKER_RESOURCE_POLL_SECONDS: { wrong: 'often', outOfRange: '0', valid: ['0.25', 0.25] },
   AURA_WORKER_RESOURCE_AVG_WINDOW_SECONDS: { wrong: '30s', outOfRange: '-30', valid: ['60', 60] },
   AURA_WORKER_CUDA_VISIBLE_DEVICES: { wrong: '0, 1', outOfRange: '0,,1', valid: ['0,1', '0,1'] },
+  AURA_AGENT_MODEL: { wrong: 'claude sonnet', outOfRange: 'a b', valid: ['claude-sonnet-4-5', 'claude-sonnet-4-5'] },
+  AURA_CLAUDE_PERMISSION_MODE: { wrong: '42', outOfRange: 'yolo', valid: ['acceptEdits', 'acceptEdits'] },
+  AURA_TASK_BUDGET_USD: { wrong: 'ten', outOfRange: '-1', valid: ['2.5', 2.5] },
+  AURA_RUN_BUDGET_USD: { wrong: '$5', outOfRange: '-0.01', valid: ['0.01', 0.01] },
+  AURA_RUN_TOKEN_BUDGET: { wrong: 'many', outOfRange: '-5', valid: ['100000', 100000] },
+  AURA_RUN_BUDGET_ACTION: { wrong: '1', outOfRange: 'pause', valid: ['stop', 'stop'] },
+  AURA_STALL_SECONDS: { wrong: 'soon', outOfRange: '-1', valid: ['0', 0] },
+  AURA_MAX_STALLS: { wrong: 'two', outOfRange: '0', valid: ['3', 3] },
+  AURA_OUTPUT_CAP_MB: { wrong: 'big', outOfRange: '0', valid: ['0.5', 0.5] },
+  AURA_CUSTOM_WORKER_COMMAND: { wrong: 'tool\nnext', outOfRange: 'x'.repeat(4001), valid: ['mytool --prompt {prompt}', 'mytool --prompt {prompt}'] },
 };
 
 describe('every key validates', () => {

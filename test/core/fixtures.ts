@@ -30,6 +30,7 @@ export function makeTask(id: string, patch: Partial<TaskState> = {}): TaskState 
     order: 0,
     attempts: [],
     attemptBase: 0,
+    blockedBy: null,
     notBefore: null,
     createdAt: '2026-03-01T09:00:00.000Z',
     updatedAt: '2026-03-01T09:00:00.000Z',
@@ -42,6 +43,7 @@ export function makeTask(id: string, patch: Partial<TaskState> = {}): TaskState 
  * task's `children` are filled in from the others' `parent` (unless the task sets children itself).
  */
 export function makeState(tasks: TaskState[], patch: Partial<RunState> = {}): RunState {
+  const pause = patch.pause ?? null;
   const byId: Record<string, TaskState> = {};
   for (const t of tasks) byId[t.id] = { ...t };
   for (const t of tasks) {
@@ -65,6 +67,7 @@ export function makeState(tasks: TaskState[], patch: Partial<RunState> = {}): Ru
     tasks: byId,
     doneAt: null,
     ...patch,
+    pause,
   };
 }
 
@@ -85,6 +88,7 @@ export function makeAttempt(n: number, patch: Partial<Attempt> = {}): Attempt {
     exitCode: 0,
     signal: null,
     stopReason: null,
+    stopData: null,
     evidence: null,
     ...patch,
   };

@@ -144,13 +144,13 @@ describe('planRules: retry times', () => {
 describe('planRules: blocking and unblocking', () => {
   it('blocks a pending task whose dependency failed, naming it', () => {
     const st = makeState([leaf('a', { status: 'failed' }), leaf('b', { needs: ['a'] })]);
-    assert.deepEqual(planRules(st, ctx()).actions, [{ type: 'block', task: 'b', reason: 'needs a, which is failed' }]);
+    assert.deepEqual(planRules(st, ctx()).actions, [{ type: 'block', task: 'b', reason: 'needs a, which is failed', cause: 'deps' }]);
   });
 
   it('blocks a pending task whose dependency is blocked', () => {
     // a has no run: and no worker, so it stays blocked.
     const st = makeState([makeTask('a', { status: 'blocked', reason: 'no worker' }), leaf('b', { needs: ['a'] })]);
-    assert.deepEqual(planRules(st, ctx()).actions, [{ type: 'block', task: 'b', reason: 'needs a, which is blocked' }]);
+    assert.deepEqual(planRules(st, ctx()).actions, [{ type: 'block', task: 'b', reason: 'needs a, which is blocked', cause: 'deps' }]);
   });
 
   it('blocks the children of a group whose own dependency failed', () => {
@@ -185,7 +185,7 @@ describe('planRules: blocking and unblocking', () => {
   it('a leaf with no run: and no worker for it is blocked with the workerProblem text', () => {
     const st = makeState([makeTask('write-docs'), leaf('b')]);
     assert.deepEqual(planRules(st, ctx()).actions, [
-      { type: 'block', task: 'write-docs', reason: 'no agent worker: install claude or set worker: shell' },
+      { type: 'block', task: 'write-docs', reason: 'no agent worker: install claude or set worker: shell', cause: 'worker' },
       { type: 'spawn', task: 'b', reason: 'dependencies done; starting' },
     ]);
   });
@@ -205,9 +205,17 @@ describe('planRules: blocking and unblocking', () => {
     assert.deepEqual(summary(planRules(st, ctx({ workerProblem: () => null })).actions), ['unblock a']);
   });
 
-  it('a task blocked by the watchdog stays blocked', () => {
-    const st = makeState([leaf('a', { status: 'blocked', reason: 'watchdog: no output for 30m' })]);
-    assert.deepEqual(planRules(st, ctx()).actions, []);
+  it('a task blocked by the watchdog stays blocked until its resource-fix subtask is done', () => {
+    const blocked = { status: 'blocked' as const, reason: 'watchdog: RSS over the limit', blockedBy: 'watchdog' as const };
+    const waiting = makeState([leaf('a', { ...blocked, children: ['fix'] }), makeTask('fix', { parent: 'a', status: 'pending' })]);
+    assert.ok(!summary(planRules(waiting, ctx({ workerProblem: () => null })).actions).includes('unblock a'));
+    const fixed = makeState([leaf('a', { ...blocked, children: ['fix'] }), makeTask('fix', { parent: 'a', status: 'done' })]);
+    assert.deepEqual(summary(planRules(fixed, ctx({ workerProblem: () => null })).actions), ['unblock a']);
+  });
+
+  it('a task whose credentials were refused stays blocked whatever the planner sees', () => {
+    const st = makeState([leaf('a', { status: 'blocked', reason: 'credentials refused', blockedBy: 'auth' })]);
+    assert.deepEqual(planRules(st, ctx({ workerProblem: () => null })).actions, []);
   });
 
   it('workerProblem is asked only about leaves and groups with their own run:', () => {
@@ -249,7 +257,7 @@ describe('planRules: groups', () => {
     it(`a group with a ${name} subtask is blocked, naming it`, () => {
       // g2 has no run: and no worker, so a blocked g2 stays blocked.
       const st = makeState([makeTask('G'), leaf('g1', { parent: 'G', status: 'done' }), makeTask('g2', { parent: 'G', status: s })]);
-      assert.deepEqual(planRules(st, ctx()).actions, [{ type: 'block', task: 'G', reason: `subtask g2 is ${s}` }]);
+      assert.deepEqual(planRules(st, ctx()).actions, [{ type: 'block', task: 'G', reason: `subtask g2 is ${s}`, cause: 'subtask' }]);
     });
   }
 

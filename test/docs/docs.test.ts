@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { SETTING_KEYS, SETTINGS } from '../../src/config/schema.js';
+import { renderEnvExample } from '../../src/config/show.js';
 import { REPO, runAura } from '../helpers/aura.js';
 
 const read = (f: string) => readFileSync(path.join(REPO, f), 'utf8');
@@ -12,6 +13,7 @@ const COMMANDS = ['start', 'wake', 'status', 'progress', 'stop', 'history', 'con
 
 test('.env.example lists every setting, with placeholders only', () => {
   const text = read('.env.example');
+  assert.equal(text, renderEnvExample(), '.env.example is out of date; run: npm run docs');
   for (const k of SETTING_KEYS) assert.match(text, new RegExp(`^# ${k}=`, 'm'), `${k} in .env.example`);
   for (const line of text.split('\n')) {
     assert.ok(line === '' || line.startsWith('#'), `every line is a comment: ${line}`);

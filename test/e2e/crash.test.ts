@@ -1,6 +1,6 @@
 // kill -9 the daemon mid-run and start it again: nothing is lost, nothing runs twice.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { after, describe, test } from 'node:test';
 import { isAlive, makeProject, runAura, startDaemon, testEnv, waitFor, type Project } from '../helpers/aura.js';
 
@@ -60,6 +60,7 @@ describe('SIGKILL the daemon in the middle of a run, then start it again', () =>
     const p = project({ 'task.md': TASKS });
     const d = startDaemon(['task.md', '--interval', '3600'], { cwd: p.dir });
     const pid = await waitFor('slow running', () => p.state().tasks.slow?.attempts[0]?.process?.pid);
+    await waitFor('slow started its work', () => p.exists('runs.log'));
     d.kill('SIGKILL');
     await d.exited;
     process.kill(-pid, 'SIGKILL'); // the worker's whole group dies too, without an exit record
@@ -104,4 +105,39 @@ describe('SIGKILL the daemon in the middle of a run, then start it again', () =>
     assert.equal(r.code, 0, r.stderr);
     assert.ok(p.journal().some((e) => e.kind === 'daemon' && /stale lock/.test(e.msg)));
   });
+
+  test('a corrupt state.json is kept aside, the state rebuilt from the previous generation and the journal, and aura says so', async () => {
+    const p = project({ 'task.md': TASKS });
+    const d = startDaemon(['task.md', '--interval', '3600'], { cwd: p.dir });
+    await waitFor('slow running', () => p.state().tasks.slow?.status === 'running');
+    d.kill('SIGKILL');
+    await d.exited;
+    writeFileSync(p.file('.aura/state/state.json'), '{"schemaVersion": 1, "tasks": {"trunc');
+    const r = await runAura(['task.md', '--exit-when-done'], { cwd: p.dir });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /state recovered: state\.json was not valid JSON/);
+    assert.ok(readdirSync(p.file('.aura/state')).some((f) => f.startsWith('state.json.corrupt-')), 'the bad file is kept');
+    const st = p.state();
+    assert.equal(st.tasks.quick?.attempts.length, 1, 'finished work not redone');
+    assert.equal(st.tasks.slow?.status, 'done');
+    assert.ok(p.journal().some((e) => e.kind === 'daemon' && /state recovered/.test(e.msg)));
+  });
 });
+
+describe('--leave-workers', () => {
+  test('stopping leaves the worker running, and the next daemon adopts it', async () => {
+    const p = project({ 'task.md': TASKS });
+    const d = startDaemon(['task.md', '--interval', '3600', '--leave-workers'], { cwd: p.dir });
+    const pid = await waitFor('slow running', () => p.state().tasks.slow?.attempts[0]?.process?.pid);
+    d.kill('SIGTERM');
+    assert.equal((await d.exited).code, 0);
+    assert.ok(isAlive(pid), 'the worker was left running');
+    assert.equal(p.state().tasks.slow?.status, 'running');
+    const r = await runAura(['task.md', '--exit-when-done'], { cwd: p.dir });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /re-adopted/);
+    assert.equal(p.state().tasks.slow?.attempts.length, 1);
+    assertJournalWhole(p);
+  });
+});
+

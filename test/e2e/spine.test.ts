@@ -117,13 +117,13 @@ describe('bad inputs', () => {
     assert.equal(p.exists('.aura'), false);
   });
 
-  test('a task that needs an agent worker is blocked with a message that says why', async () => {
+  test('a task whose agent CLI is not installed is blocked with the install command', async () => {
     const p = project({ 'task.md': '# Write a poem about rivers\n' });
-    const r = await runAura(['task.md', '--exit-when-done'], { cwd: p.dir });
+    const r = await runAura(['task.md', '--exit-when-done'], { cwd: p.dir, env: testEnv({ PATH: '/nonexistent' }) });
     assert.equal(r.code, 1);
     const [t] = Object.values(p.state().tasks);
     assert.equal(t?.status, 'blocked');
-    assert.match(t!.reason, /run:/);
+    assert.match(t!.reason, /claude is not installed.*npm i(nstall)? -g @anthropic-ai\/claude-code/);
   });
 });
 

@@ -20,6 +20,9 @@ export function attempt(over: Partial<Attempt> & { n: number }): Attempt {
     exitCode: 0,
     signal: null,
     stopReason: null,
+    stopData: null,
+    classification: null,
+    usage: null,
     evidence: null,
     ...over,
   };
@@ -35,11 +38,13 @@ export function task(over: Partial<TaskState> & { id: string }): TaskState {
     produces: [],
     needs: [],
     extra: {},
+    notes: '',
     userChecked: false,
     line: 1,
     order: 0,
     attempts: [],
     attemptBase: 0,
+    blockedBy: null,
     notBefore: null,
     createdAt: at('12:00:00'),
     updatedAt: at('12:00:00'),
@@ -171,6 +176,7 @@ export function fixtureState(): RunState {
     roots: ['setup', 'site', 'publish', 'announce'],
     tasks,
     doneAt: null,
+    pause: null,
   } satisfies RunState);
 }
 

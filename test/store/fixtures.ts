@@ -27,11 +27,13 @@ export function makeTask(id: string, patch: Partial<TaskState> = {}): TaskState 
     produces: [],
     needs: [],
     extra: {},
+    notes: '',
     userChecked: false,
     line: 1,
     order: 0,
     attempts: [],
     attemptBase: 0,
+    blockedBy: null,
     notBefore: null,
     createdAt: '2026-03-01T09:00:00.000Z',
     updatedAt: '2026-03-01T09:00:00.000Z',
@@ -56,6 +58,7 @@ export function makeState(patch: Partial<RunState> = {}): RunState {
     tasks: { a: makeTask('a') },
     doneAt: null,
     ...patch,
+    pause: patch.pause ?? null,
   };
 }
 

@@ -1,0 +1,74 @@
+// The brief a worker gets (task.md in its attempt directory, and the agent's prompt). Pure.
+// It says what to do and how aura will judge it, so an agent does not have to guess what "done"
+// means: the artifacts, the verify command, the budget, and the result.md contract.
+import type { RunState, TaskState } from '../store/schema.js';
+
+const MAX_CONTEXT = 8000;
+const MAX_NOTES = 4000;
+
+function clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}\n[… ${text.length - max} more characters in task.md]` : text;
+}
+
+function siblingsOf(state: RunState, t: TaskState): TaskState[] {
+  const ids = t.parent ? (state.tasks[t.parent]?.children ?? []) : state.roots;
+  return ids.map((id) => state.tasks[id]).filter((s): s is TaskState => !!s && s.id !== t.id && s.status !== 'archived');
+}
+
+export interface BriefInput {
+  state: RunState;
+  task: TaskState;
+  attempt: number;
+  attemptDir: string; // absolute
+  budgetMs: number;
+  /** Guidance carried from earlier attempts (why the last one failed, watchdog advice). */
+  guidance: string[];
+}
+
+export function buildBrief(b: BriefInput): string {
+  const { state, task: t } = b;
+  const lines: string[] = [];
+  lines.push(`# Task: ${t.title}`, '');
+  lines.push(`You are one worker in a larger run supervised by aura. Overall goal: **${state.goal}**`, '');
+  if (state.context.trim()) lines.push('## Project context', '', clip(state.context.trim(), MAX_CONTEXT), '');
+  lines.push('## This task', '', t.title);
+  const notes = t.notes;
+  if (notes.trim()) lines.push('', clip(notes.trim(), MAX_NOTES));
+  lines.push('');
+  const sibs = siblingsOf(state, t);
+  const done = sibs.filter((s) => s.status === 'done');
+  if (done.length) {
+    lines.push('## What other tasks already produced', '');
+    for (const s of done) lines.push(`- ${s.title}${s.produces.length ? `: ${s.produces.map((p) => `\`${p}\``).join(', ')}` : ''}`);
+    lines.push('');
+  }
+  lines.push('## How aura will judge this task', '');
+  lines.push('Your own report does not make the task done. aura checks the evidence itself:');
+  if (t.produces.length) lines.push(`- these files must exist afterwards, non-empty, written during this attempt: ${t.produces.map((p) => `\`${p}\``).join(', ')}`);
+  if (t.verify) lines.push(`- then aura runs \`${t.verify}\` from the project root; it must exit 0`);
+  if (!t.produces.length && !t.verify) lines.push('- your process must finish successfully; no artifacts or verify command were declared');
+  lines.push(`- time budget for this attempt: ${Math.round(b.budgetMs / 60000)} minute(s); after that you are stopped`);
+  lines.push('');
+  if (b.guidance.length) {
+    lines.push('## Earlier attempts', '');
+    for (const g of b.guidance) lines.push(`- ${g}`);
+    lines.push('');
+  }
+  lines.push('## When you finish', '');
+  lines.push(`Work in the project root (your current directory). Write a short report to \`${b.attemptDir}/result.md\`:`);
+  lines.push('what you did, which files you created or changed, and how to check the result. Do not ask questions: nobody will answer them.');
+  lines.push('');
+  lines.push(`(attempt ${b.attempt}; task id \`${t.id}\`)`);
+  return lines.join('\n');
+}
+
+/** What earlier attempts of this task teach the next one (bounded). */
+export function guidanceFrom(t: TaskState): string[] {
+  return t.attempts
+    .slice(-3)
+    .map((a) => {
+      const why = a.evidence?.summary ?? a.classification?.message ?? a.stopReason ?? null;
+      return why ? `attempt ${a.n}: ${why}` : null;
+    })
+    .filter((x): x is string => x !== null);
+}

@@ -1,0 +1,169 @@
+// The runner: a small monitor process between aura and each worker (like conmon for containers).
+//
+// aura starts `node runner.js <attempt-dir>/runner.json` in a new session with the worker's
+// environment. The runner starts the worker command, and for the worker's whole life:
+//   - writes stdout/stderr to capped files (head + tail), so a flood cannot fill the disk;
+//   - parses the agent CLI's stream into aura's event model, appended to output.jsonl (capped);
+//   - keeps status.json current (last output, last event, usage so far) for stall detection and
+//     run budgets;
+//   - forwards SIGTERM/SIGINT/SIGHUP to the worker (agents clean up their own tool processes);
+//   - records how it ended in exit.json, then exits with the worker's status.
+// Because the runner, not the daemon, holds the worker's pipes, a daemon that crashes or restarts
+// loses nothing: the worker keeps running and writing, and the next daemon reads the files.
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { writeFileAtomicSync } from '../util/atomic.js';
+import { CappedFile } from './capped-file.js';
+import { textParser } from './text-parser.js';
+import type { AgentEvent, StreamParser, StreamSummary } from './agents/types.js';
+
+export interface RunnerSpec {
+  argv: string[];
+  cwd: string;
+  backend: string;
+  /** Cap per log file (stdout, stderr, output.jsonl), bytes. */
+  capBytes: number;
+}
+
+export interface RunnerStatus {
+  childPid: number | null;
+  startedAt: string;
+  lastOutputAt: string | null;
+  lastEventAt: string | null;
+  stdoutBytes: number;
+  stderrBytes: number;
+  summary: StreamSummary;
+}
+
+export interface RunnerExit {
+  code: number | null;
+  signal: string | null;
+  endedAt: string;
+  summary: StreamSummary;
+  /** Set when the command could not be started at all (ENOENT, EACCES). */
+  spawnError?: string;
+}
+
+async function parserFor(backend: string): Promise<StreamParser> {
+  if (backend === 'shell' || backend === 'custom') return textParser();
+  const { backends } = await import('./agents/index.js');
+  const b = (backends as Record<string, { parser(): StreamParser }>)[backend];
+  return b ? b.parser() : textParser();
+}
+
+export async function runRunner(specFile: string): Promise<number> {
+  const dir = path.dirname(specFile);
+  const spec = JSON.parse(readFileSync(specFile, 'utf8')) as RunnerSpec;
+  const parser = await parserFor(spec.backend);
+  const stdout = new CappedFile(path.join(dir, 'stdout.log'), spec.capBytes);
+  const stderr = new CappedFile(path.join(dir, 'stderr.log'), spec.capBytes);
+  const events = spec.backend === 'shell' ? null : new CappedFile(path.join(dir, 'output.jsonl'), spec.capBytes);
+  const status: RunnerStatus = {
+    childPid: null,
+    startedAt: new Date().toISOString(),
+    lastOutputAt: null,
+    lastEventAt: null,
+    stdoutBytes: 0,
+    stderrBytes: 0,
+    summary: parser.summary(),
+  };
+  let dirty = true;
+  const writeStatus = () => {
+    if (!dirty) return;
+    dirty = false;
+    status.summary = parser.summary();
+    status.stdoutBytes = stdout.written;
+    status.stderrBytes = stderr.written;
+    writeFileAtomicSync(path.join(dir, 'status.json'), JSON.stringify(status));
+  };
+
+  const [cmd, ...args] = spec.argv;
+  const child = spawn(cmd ?? '/bin/false', args, { cwd: spec.cwd, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const forward = (sig: NodeJS.Signals) => () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(sig);
+  };
+  for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as NodeJS.Signals[]) process.on(sig, forward(sig));
+
+  let partial = '';
+  const onEvents = (evs: AgentEvent[]) => {
+    if (evs.length === 0) return;
+    const ts = new Date().toISOString();
+    status.lastEventAt = ts;
+    if (events) events.write(Buffer.from(evs.map((e) => JSON.stringify({ ts, ...e })).join('\n') + '\n'));
+  };
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout.write(chunk);
+    status.lastOutputAt = new Date().toISOString();
+    dirty = true;
+    // Parse line by line; a line longer than 1 MiB is cut (its start is still parsed as raw).
+    const text = partial + chunk.toString('utf8');
+    const lines = text.split('\n');
+    partial = lines.pop() ?? '';
+    if (partial.length > 1 << 20) {
+      lines.push(partial.slice(0, 1 << 20));
+      partial = '';
+    }
+    for (const line of lines) if (line.trim()) onEvents(parser.push(line));
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr.write(chunk);
+    status.lastOutputAt = new Date().toISOString();
+    dirty = true;
+  });
+
+  const flusher = setInterval(() => {
+    writeStatus();
+    stdout.flushTail();
+    stderr.flushTail();
+    events?.flushTail();
+  }, 1000);
+
+  const exit = await new Promise<RunnerExit>((resolve) => {
+    let spawnError: string | undefined;
+    child.once('spawn', () => {
+      status.childPid = child.pid ?? null;
+      dirty = true;
+      writeStatus();
+    });
+    child.once('error', (err) => {
+      spawnError = `${cmd}: ${err.message}`;
+      stderr.write(Buffer.from(`aura runner: could not start ${cmd}: ${err.message}\n`));
+    });
+    // 'close' (not 'exit') so the last output is read before the end is recorded.
+    child.once('close', (code, signal) => {
+      if (partial.trim()) onEvents(parser.push(partial));
+      resolve({ code, signal, endedAt: new Date().toISOString(), summary: parser.summary(), ...(spawnError ? { spawnError } : {}) });
+    });
+  });
+  clearInterval(flusher);
+  dirty = true;
+  writeStatus();
+  stdout.close();
+  stderr.close();
+  events?.close();
+  writeFileAtomicSync(path.join(dir, 'exit.json'), JSON.stringify(exit));
+  if (exit.spawnError) return 127;
+  return exit.code ?? 128 + signalNumber(exit.signal);
+}
+
+function signalNumber(sig: string | null): number {
+  const n = sig ? (({ SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 }) as Record<string, number>)[sig] : undefined;
+  return n ?? 1;
+}
+
+// Entry point when run as a script.
+if (process.argv[1] && process.argv[1].endsWith(`${path.sep}runner.js`)) {
+  const spec = process.argv[2];
+  if (!spec) {
+    process.stderr.write('usage: runner.js <attempt-dir>/runner.json\n');
+    process.exit(2);
+  }
+  runRunner(spec).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      process.stderr.write(`aura runner failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.exit(70);
+    },
+  );
+}
