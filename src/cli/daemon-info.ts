@@ -16,6 +16,7 @@ export async function daemonInfo(layout: Layout, doneAt: string | null): Promise
         mode: (r.mode as DaemonInfo['mode']) ?? 'running',
         nextWakeAt: typeof r.nextWakeAt === 'string' ? r.nextWakeAt : null,
         startedAt: typeof r.startedAt === 'string' ? r.startedAt : null,
+        ...(r.resources && typeof r.resources === 'object' ? { resources: r.resources as Record<string, string> } : {}),
       };
     }
   } catch {

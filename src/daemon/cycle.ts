@@ -32,7 +32,7 @@ import { budgetExceeded, runTotals, type Totals } from '../core/budget.js';
 import { STALL_PREFIX } from '../core/stall.js';
 import { liveUsage, readRunnerStatus } from './live-status.js';
 import { StallMonitor } from './stall-monitor.js';
-import { escalate, Watchdog, type KillVerdict } from '../watchdog/index.js';
+import { escalate, resourceLine, Watchdog, type KillVerdict } from '../watchdog/index.js';
 import { WATCHDOG_PREFIX, watchdogKills } from '../core/tree.js';
 import type { UsageRecord } from '../store/schema.js';
 import { recoverWorkers } from './recovery.js';
@@ -178,6 +178,13 @@ export class Cycle {
     if (workerName === 'shell') return undefined;
     const w = resolveWorker({ worker: workerName }, this.d.config, this.d.env, this.uid);
     return 'problem' in w ? undefined : w.classify;
+  }
+
+  /** Live resource lines per running task, from the watchdog's last polls. */
+  resources(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const w of this.watchdog.snapshot().workers) out[w.taskId] = resourceLine(w);
+    return out;
   }
 
   queueExit(e: WorkerExit): void {

@@ -25,6 +25,7 @@ import { AuraError } from '../util/errors.js';
 import { ControlServer, socketPathFor, type ControlReply, type ControlRequest } from './control.js';
 import { SHUTDOWN_REASON } from '../core/tree.js';
 import { Cycle } from './cycle.js';
+import type { DaemonInfo } from '../progress/types.js';
 import { WakeQueue } from './wake.js';
 import { TaskFileWatcher } from './watch.js';
 
@@ -95,12 +96,7 @@ export class Daemon {
         taskFile: this.opts.taskFile,
         log: this.opts.log,
         wake: (reason) => this.wakes.wakeNoWait(reason),
-        daemonInfo: () => ({
-          pid: process.pid,
-          mode: this.mode === 'running' ? (this.wakes.busy && !this.nextWakeAt ? 'running' : 'sleeping') : this.mode === 'draining' ? 'draining' : 'stopped',
-          nextWakeAt: this.nextWakeAt,
-          startedAt: this.startedAt,
-        }),
+        daemonInfo: () => ({ pid: process.pid, ...this.infoNow() }),
       });
       await this.cycle.init({
         loaded,
@@ -138,6 +134,15 @@ export class Daemon {
   }
 
   private nextWakeAt: string | null = null;
+
+  private infoNow(): Omit<DaemonInfo, 'pid'> {
+    return {
+      mode: this.mode === 'running' ? (this.wakes.busy && !this.nextWakeAt ? 'running' : 'sleeping') : this.mode === 'draining' ? 'draining' : 'stopped',
+      nextWakeAt: this.nextWakeAt,
+      startedAt: this.startedAt,
+      resources: this.cycle?.resources() ?? {},
+    };
+  }
   private readonly startedAt = new Date().toISOString();
 
   private async runCycle(reasons: string[], started: (cycle: number) => void): Promise<void> {
@@ -184,8 +189,11 @@ export class Daemon {
 
   private async handle(req: ControlRequest): Promise<ControlReply> {
     switch (req.cmd) {
-      case 'ping':
-        return { ok: true, pid: process.pid, mode: this.mode };
+      case 'ping': {
+        // What `aura status` shows of the live daemon (state.json holds the rest).
+        const info = this.cycle ? this.infoNow() : null;
+        return { ok: true, pid: process.pid, ...(info ?? { mode: this.mode }) };
+      }
       case 'wake': {
         if (this.mode !== 'running') return { ok: false, error: `the daemon is ${this.mode}; it takes no wakes now` };
         const reason = typeof req.reason === 'string' && req.reason.trim() ? req.reason.trim().slice(0, 200) : 'aura wake';

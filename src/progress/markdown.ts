@@ -78,6 +78,7 @@ function taskFacts(t: TaskView): string {
   } else {
     facts.push(t.attempts > 0 ? plural(t.attempts, 'attempt') : 'not started');
   }
+  if (t.usage) facts.push(t.usage);
   return facts.join(' · ');
 }
 
@@ -122,7 +123,9 @@ function verifyLines(v: VerifyView, ind: string, out: string[]): void {
 
 function workersTable(view: ProgressView): string {
   if (view.workers.length === 0) return '_No workers running._';
-  const lines = [row(['Task', 'PID', 'Command', 'Elapsed', 'Budget left']), '|---|--:|---|--:|--:|'];
+  const withRes = view.workers.some((w) => w.resources);
+  const head = ['Task', 'PID', 'Command', 'Elapsed', 'Budget left', ...(withRes ? ['Resources'] : [])];
+  const lines = [row(head), `|---|--:|---|--:|--:|${withRes ? '---|' : ''}`];
   for (const w of view.workers) {
     lines.push(
       row([
@@ -131,6 +134,7 @@ function workersTable(view: ProgressView): string {
         code(w.command, { table: true, max: 80 }),
         w.elapsed,
         w.budget ? (w.overBudget ? `**${w.budget}**` : w.budget.replace(/ left$/, '')) : 'no limit',
+        ...(withRes ? [inline(w.resources ?? '—')] : []),
       ]),
     );
   }
@@ -156,5 +160,6 @@ function totalsLine(view: ProgressView): string {
   const t = view.totals;
   const tasks = t.archived > 0 ? `${plural(t.tasks, 'task')} (+${t.archived} removed)` : plural(t.tasks, 'task');
   const ran = t.finished ? `ran for ${t.runTime}` : `running for ${t.runTime}`;
-  return `${tasks} · ${plural(t.attempts, 'attempt')} · ${ran} since ${t.since} · ${plural(t.cycle, 'cycle')}`;
+  const usage = t.usage ? ` · ${t.usage}` : '';
+  return `${tasks} · ${plural(t.attempts, 'attempt')}${usage} · ${ran} since ${t.since} · ${plural(t.cycle, 'cycle')}`;
 }

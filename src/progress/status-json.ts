@@ -1,5 +1,6 @@
 // `aura status --json`: a stable, machine-readable shape. The zod schema is the contract (scripts and
 // tests parse with it); values are raw (ISO times, ms, untruncated text) — formatting is for people.
+import { addUsage, emptyTotals, runTotals, type Totals } from '../core/budget.js';
 import { z } from 'zod';
 import type { RunState } from '../store/schema.js';
 import { TaskStatus } from '../store/schema.js';
@@ -18,6 +19,18 @@ export const RunningJson = z.object({
 });
 export type RunningJson = z.infer<typeof RunningJson>;
 
+/** Tokens and cost as the workers reported them; costUsd is null when no attempt reported a cost. */
+export const UsageJson = z.object({
+  inputTokens: z.number().nonnegative(),
+  outputTokens: z.number().nonnegative(),
+  costUsd: z.number().nonnegative().nullable(),
+});
+export type UsageJson = z.infer<typeof UsageJson>;
+
+function usageJson(t: Totals): UsageJson {
+  return { inputTokens: t.inputTokens, outputTokens: t.outputTokens, costUsd: t.costed > 0 ? t.costUsd : null };
+}
+
 export const TaskJson = z.object({
   id: z.string(),
   title: z.string(),
@@ -29,6 +42,8 @@ export const TaskJson = z.object({
   running: RunningJson.nullable(),
   /** From the most recent attempt that reached the evidence gate. */
   evidence: z.object({ passed: z.boolean(), summary: z.string() }).nullable(),
+  /** Summed over every attempt of this task. */
+  usage: UsageJson,
   // A getter makes the schema recursive (zod 4); subtasks nest here, in task.md order.
   get children(): z.ZodArray<typeof TaskJson> {
     return z.array(TaskJson);
@@ -47,6 +62,10 @@ export const StatusJson = z.object({
   counts: z.record(TaskStatus, z.number().int().nonnegative()),
   /** Root tasks in task.md order, then archived tasks (status 'archived'). */
   tasks: z.array(TaskJson),
+  /** The whole run, every attempt of every task. */
+  usage: UsageJson,
+  /** Set while nothing new is started (a run budget was reached). */
+  pause: z.object({ kind: z.string(), reason: z.string(), since: z.string() }).nullable(),
 });
 export type StatusJson = z.infer<typeof StatusJson>;
 
@@ -70,6 +89,7 @@ function taskJson(node: TaskNode, now: number): TaskJson {
         }
       : null,
     evidence: ev ? { passed: ev.evidence.passed, summary: ev.evidence.summary } : null,
+    usage: usageJson(task.attempts.reduce((acc, x) => addUsage(acc, x.usage), emptyTotals())),
     children: node.children.map((c) => taskJson(c, now)),
   };
 }
@@ -84,5 +104,7 @@ export function statusJson(state: RunState, daemon: DaemonInfo, now: Date): Stat
     daemon: { pid: daemon.pid, mode: daemon.mode, nextWakeAt: daemon.nextWakeAt },
     counts,
     tasks: [...forest.live, ...forest.archived].map((n) => taskJson(n, t)),
+    usage: usageJson(runTotals(state)),
+    pause: state.pause,
   };
 }

@@ -1,5 +1,7 @@
 // One task as the progress page shows it: status with its symbol, the attempt in progress, how the
 // last attempt ended, and the evidence that decided (or will decide) whether it is done.
+import { addUsage, emptyTotals } from '../core/budget.js';
+import { usageText } from './usage.js';
 import type { Attempt, Evidence, TaskState, VerifyCheck } from '../store/schema.js';
 import { bytes, clip, clockTime, duration, elapsedMs, parseTime, stamp, tailLines } from './format.js';
 import type { TaskNode } from './tree.js';
@@ -133,6 +135,7 @@ export function taskView(node: TaskNode, now: Date): TaskView {
     lastEnd: !current && last ? endText(last) : null,
     reason: clip(task.reason, TEXT_MAX),
     evidence: ev ? evidenceView(ev.attempt, ev.evidence) : null,
+    usage: usageText(task.attempts.reduce((acc, a) => addUsage(acc, a.usage), emptyTotals())),
     children: node.children.map((c) => taskView(c, now)),
   };
 }

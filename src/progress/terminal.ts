@@ -25,6 +25,7 @@ export function renderStatusText(view: ProgressView): string {
     for (const w of view.workers) {
       const budget = w.budget ?? 'no limit';
       lines.push(`  pid ${w.pid ?? '—'}  ${w.taskId}  ${w.elapsed}  ${budget}  $ ${w.command}`);
+      if (w.resources) lines.push(`      ${w.resources}`);
     }
   }
   if (view.decisions.length > 0) {
@@ -37,7 +38,7 @@ export function renderStatusText(view: ProgressView): string {
     lines.push('', `Removed from task.md: ${view.removed.map((t) => t.id).join(', ')}`);
   }
   const t = view.totals;
-  lines.push('', `${plural(t.tasks, 'task')} · ${plural(t.attempts, 'attempt')} · ${t.finished ? 'ran' : 'running'} ${t.runTime} since ${t.since}`);
+  lines.push('', `${plural(t.tasks, 'task')} · ${plural(t.attempts, 'attempt')}${t.usage ? ` · ${t.usage}` : ''} · ${t.finished ? 'ran' : 'running'} ${t.runTime} since ${t.since}`);
   return `${lines.map(fit).join('\n')}\n`;
 }
 
@@ -57,6 +58,7 @@ function taskLines(t: TaskView, depth: number, out: string[]): void {
     if (t.current.budget) facts.push(t.current.budget);
   } else if (t.attempts > 0) {
     facts.push(plural(t.attempts, 'attempt'));
+    if (t.usage) facts.push(t.usage);
   }
   out.push(`${ind}${t.symbol} ${t.title} [${t.id}] · ${facts.join(' · ')}`);
   // Only where a person may need to act or wait is the "why" worth a second line.

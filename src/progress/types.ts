@@ -14,6 +14,8 @@ export interface DaemonInfo {
   nextWakeAt: string | null;
   startedAt: string | null;
   note?: string;
+  /** Live resource figures per running task, from the watchdog ("CPU 12% · RSS 340 MB (peak 410 MB) ▁▃▅"). */
+  resources?: Record<string, string>;
 }
 
 export interface ProgressInput {
@@ -96,6 +98,8 @@ export interface TaskView {
   reason: string;
   /** From the most recent attempt that has evidence. */
   evidence: EvidenceView | null;
+  /** Tokens and cost over every attempt, e.g. "12.3k tokens · $0.0412"; null when none reported. */
+  usage: string | null;
   children: TaskView[];
 }
 
@@ -109,6 +113,8 @@ export interface WorkerView {
   elapsed: string;
   budget: string | null;
   overBudget: boolean;
+  /** Live CPU/RSS/GPU from the watchdog, when the daemon has it. */
+  resources: string | null;
 }
 
 export interface DecisionView {
@@ -131,6 +137,8 @@ export interface TotalsView {
   since: string;
   finished: boolean;
   cycle: number;
+  /** The run's tokens and cost over every attempt, e.g. "41.2k tokens · $0.1234"; null when none. */
+  usage: string | null;
 }
 
 export interface DaemonView {

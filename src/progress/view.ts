@@ -1,10 +1,12 @@
 // buildView: state + journal tail + daemon facts + the clock → the progress view model. Pure: no
 // I/O and no Date.now(), so the same input always renders the same page (and tests can pin `now`).
+import { runTotals } from '../core/budget.js';
 import type { JournalEntry, RunState } from '../store/schema.js';
 import { clip, clockTime, duration, elapsedMs, parseTime, shortClock, stamp } from './format.js';
 import { countByStatus, overallOf } from './overall.js';
 import { activeAttempt, budgetText, taskView } from './task-view.js';
 import { taskForest, type TaskNode } from './tree.js';
+import { usageText } from './usage.js';
 import type { DaemonInfo, DaemonView, DecisionView, ProgressInput, ProgressView, TotalsView, WorkerView } from './types.js';
 import { COMMAND_MAX, DECISIONS_MAX, TEXT_MAX, TITLE_MAX } from './types.js';
 
@@ -28,7 +30,7 @@ export function buildView(input: ProgressInput): ProgressView {
     daemon: daemonView(daemon, now),
     tasks: forest.live.map((n) => taskView(n, now)),
     removed: forest.archived.map((n) => taskView(n, now)),
-    workers: workersOf([...forest.live, ...forest.archived], now),
+    workers: workersOf([...forest.live, ...forest.archived], now).map((w) => ({ ...w, resources: input.daemon.resources?.[w.taskId] ?? null })),
     decisions: decisionsOf(input.journalTail, state, now),
     totals: totalsOf(state, counts.archived, now),
   };
@@ -65,6 +67,7 @@ function workersOf(nodes: readonly TaskNode[], now: Date): WorkerView[] {
         elapsed: duration(ms),
         budget: budget.text,
         overBudget: budget.over,
+        resources: null,
       });
     }
     node.children.forEach(visit);
@@ -111,5 +114,6 @@ function totalsOf(state: RunState, archived: number, now: Date): TotalsView {
     since: stamp(state.createdAt),
     finished: state.doneAt !== null,
     cycle: state.cycle,
+    usage: usageText(runTotals(state)),
   };
 }

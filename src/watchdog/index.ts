@@ -2,6 +2,7 @@
 // the samplers (/proc, meminfo, nvidia-smi) and the class that ties them to a timer.
 export { Watchdog, type WatchdogOptions, type WorkerRef } from './watchdog.js';
 export type { WatchdogSnapshot, WorkerView, GpuView } from './view.js';
+export { resourceLine } from './view.js';
 export { limitsFromConfig, gpuLimitsSet, WATCHDOG_KEYS, GIB, MIB, formatBytes, type Limits, type WatchdogConfig } from './limits.js';
 export { SampleWindow, History, sparkline, type Reading } from './window.js';
 export { step, overLimit, underReserve, reserveCulprit, cpuPercent, describe, METRICS, type Check, type KillVerdict, type LimitKey, type Metric, type Strikes } from './verdict.js';

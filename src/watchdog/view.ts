@@ -1,5 +1,5 @@
 // The watchdog's per-worker state and the snapshot the progress views render. Pure.
-import type { Limits } from './limits.js';
+import { formatBytes, formatPercent, type Limits } from './limits.js';
 import type { GpuPoll } from './gpu.js';
 import type { GpuInfo } from './gpu-parse.js';
 import type { SystemMemory } from './system.js';
@@ -108,4 +108,18 @@ function workerView(w: Worker, need: number): WorkerView {
     strikesNeeded: need,
     killed: w.killed,
   };
+}
+
+/** One line per worker for progress.md and `aura status`: "CPU 12% · RSS 340 MB (peak 410 MB) ▁▃▅". */
+export function resourceLine(w: WorkerView): string {
+  const parts: string[] = [];
+  if (w.cpuPercent !== null) parts.push(`CPU ${formatPercent(w.cpuPercent)}`);
+  if (w.rssBytes !== null) {
+    const peak = w.peaks.memBytes;
+    parts.push(`RSS ${formatBytes(w.rssBytes)}${peak !== undefined && peak > w.rssBytes ? ` (peak ${formatBytes(peak)})` : ''}`);
+  }
+  if (w.gpuMemBytes !== null) parts.push(`GPU ${formatBytes(w.gpuMemBytes)}`);
+  if (w.strikes > 0) parts.push(`${w.strikes}/${w.strikesNeeded} strikes`);
+  const line = parts.join(' · ');
+  return w.sparklines.rss ? `${line} ${w.sparklines.rss}` : line;
 }

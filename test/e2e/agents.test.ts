@@ -5,13 +5,12 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { apiError, startModelServer, text, toolUse, type ModelServer, type Step } from '../fixtures/model-server/index.js';
 import { ensureAgentClis } from '../agents/setup.mjs';
-import { isAlive, makeProject, runAura, startDaemon, testEnv, waitFor, type Project } from '../helpers/aura.js';
+import { isAlive, projectsForThisFile, runAura, startDaemon, testEnv, waitFor, type Project } from '../helpers/aura.js';
 
 const skip = process.env.AURA_SKIP_REAL_AGENTS === '1' ? 'AURA_SKIP_REAL_AGENTS=1' : false;
-const projects: Project[] = [];
+const makeProject = projectsForThisFile();
 const servers: ModelServer[] = [];
 after(async () => {
-  projects.forEach((p) => p.cleanup());
   await Promise.all(servers.map((s) => s.close()));
 });
 
@@ -47,7 +46,6 @@ describe('agent workers under aura (real CLIs)', { skip, timeout: 15 * 60_000 },
 
   test('claude writes the declared artifact through its Write tool → done, with evidence and usage', async () => {
     const p = makeProject({ 'task.md': TASK('claude') });
-    projects.push(p);
     const s = await server([writeOut(p), text('done!')]);
     const r = await runAura(['task.md', '--exit-when-done'], { cwd: p.dir, env: claudeEnv(s) });
     assert.equal(r.code, 0, r.stdout + r.stderr);
@@ -68,9 +66,22 @@ describe('agent workers under aura (real CLIs)', { skip, timeout: 15 * 60_000 },
     assert.equal(req?.headers['x-api-key'], 'sk-test');
   });
 
+  test('as root without IS_SANDBOX, a claude task is blocked with a plain message instead of an empty failure', { skip: process.getuid?.() !== 0 ? 'needs root' : false }, async () => {
+    const p = makeProject({ 'task.md': TASK('claude') });
+    const s = await server([text('never asked')]);
+    const env = claudeEnv(s);
+    delete env.IS_SANDBOX;
+    const r = await runAura(['task.md', '--exit-when-done'], { cwd: p.dir, env });
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    const t = p.state().tasks.greet!;
+    assert.equal(t.status, 'blocked');
+    assert.equal(t.attempts.length, 0, 'nothing was started');
+    assert.match(t.reason, /IS_SANDBOX=1/);
+    assert.equal(s.requests.length, 0);
+  });
+
   test('claude only claims success, writing nothing → not done', async () => {
     const p = makeProject({ 'task.md': TASK('claude') });
-    projects.push(p);
     const s = await server([text('All done! I wrote out.txt.')]);
     const r = await runAura(['task.md', '--exit-when-done'], { cwd: p.dir, env: claudeEnv(s) });
     assert.equal(r.code, 1, r.stdout + r.stderr);
@@ -83,7 +94,6 @@ describe('agent workers under aura (real CLIs)', { skip, timeout: 15 * 60_000 },
 
   test('a 401 from the model API is an API failure, not success, and blocks the task', async () => {
     const p = makeProject({ 'task.md': TASK('claude') });
-    projects.push(p);
     const s = await server([apiError(401, 'authentication_error', { message: 'invalid x-api-key' })]);
     const r = await runAura(['task.md', '--exit-when-done'], { cwd: p.dir, env: claudeEnv(s, { CLAUDE_CODE_MAX_RETRIES: '0', AURA_MAX_ATTEMPTS: '3' }) });
     assert.equal(r.code, 1, r.stdout + r.stderr);
@@ -96,7 +106,6 @@ describe('agent workers under aura (real CLIs)', { skip, timeout: 15 * 60_000 },
 
   test('--max-turns reached is classified as max_turns', async () => {
     const p = makeProject({ 'task.md': TASK('claude') });
-    projects.push(p);
     const s = await server([toolUse('Bash', { command: 'echo hi', description: 'say hi' }), writeOut(p), text('done')]);
     const r = await runAura(['task.md', '--exit-when-done'], { cwd: p.dir, env: claudeEnv(s, { AURA_MAX_TURNS: '1' }) });
     assert.equal(r.code, 1, r.stdout + r.stderr);
@@ -108,7 +117,6 @@ describe('agent workers under aura (real CLIs)', { skip, timeout: 15 * 60_000 },
   test('the run budget: with a tiny AURA_RUN_BUDGET_USD, aura stops spawning once it is crossed and says why', async () => {
     const tasks = ['# Budget', '', '- [ ] One', '  - id: one', '  - worker: claude', '', '- [ ] Two', '  - id: two', '  - worker: claude', ''].join('\n');
     const p = makeProject({ 'task.md': tasks });
-    projects.push(p);
     const s = await server([text('first done'), text('second done')]);
     const d = startDaemon(['task.md', '--interval', '3600'], { cwd: p.dir, env: claudeEnv(s, { AURA_RUN_BUDGET_USD: '0.0000001' }) });
     try {
@@ -128,7 +136,6 @@ describe('agent workers under aura (real CLIs)', { skip, timeout: 15 * 60_000 },
 
   test('SIGKILL the daemon while claude works; the restarted daemon re-adopts it and reconciles its finish', async () => {
     const p = makeProject({ 'task.md': TASK('claude') });
-    projects.push(p);
     const s = await server([{ ...toolUse('Write', { file_path: path.join(p.dir, 'out.txt'), content: 'slow\n' }), delayMs: 4000 }, text('done')]);
     const env = claudeEnv(s);
     const d = startDaemon(['task.md', '--interval', '3600'], { cwd: p.dir, env });
@@ -148,8 +155,7 @@ describe('agent workers under aura (real CLIs)', { skip, timeout: 15 * 60_000 },
   test('opencode: writes the artifact → done; only claims → not done', async () => {
     const run = async (script: (p: Project) => Step[]) => {
       const p = makeProject({ 'task.md': TASK('opencode') });
-      projects.push(p);
-      const s = await server(script(p));
+        const s = await server(script(p));
       const env = testEnv({
         PATH: `${binDir}:${process.env.PATH ?? ''}`,
         AURA_MAX_ATTEMPTS: '1',

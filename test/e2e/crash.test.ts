@@ -1,16 +1,10 @@
 // kill -9 the daemon mid-run and start it again: nothing is lost, nothing runs twice.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { after, describe, test } from 'node:test';
-import { isAlive, makeProject, runAura, startDaemon, testEnv, waitFor, type Project } from '../helpers/aura.js';
+import { describe, test } from 'node:test';
+import { isAlive, runAura, startDaemon, testEnv, waitFor, projectsForThisFile, type Project } from '../helpers/aura.js';
 
-const projects: Project[] = [];
-const project = (files: Record<string, string> = {}) => {
-  const p = makeProject(files);
-  projects.push(p);
-  return p;
-};
-after(() => projects.forEach((p) => p.cleanup()));
+const project = projectsForThisFile();
 
 // `slow` appends a line per start and per end to runs.log, so a second concurrent run would show.
 const TASKS = [

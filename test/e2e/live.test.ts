@@ -1,16 +1,10 @@
 // A running daemon reacting to the outside: task.md edits, `aura wake`, `aura stop`.
 import assert from 'node:assert/strict';
 import { appendFileSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { after, describe, test } from 'node:test';
-import { isAlive, makeProject, runAura, startDaemon, waitFor, type Project } from '../helpers/aura.js';
+import { describe, test } from 'node:test';
+import { isAlive, runAura, startDaemon, waitFor, projectsForThisFile } from '../helpers/aura.js';
 
-const projects: Project[] = [];
-const project = (files: Record<string, string> = {}) => {
-  const p = makeProject(files);
-  projects.push(p);
-  return p;
-};
-after(() => projects.forEach((p) => p.cleanup()));
+const project = projectsForThisFile();
 
 const quick = (id: string, file: string) => `- [ ] Task ${id}\n  - id: ${id}\n  - run: \`echo ${id} > ${file}\`\n  - produces: \`${file}\`\n`;
 

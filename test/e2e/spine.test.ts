@@ -2,16 +2,10 @@
 import assert from 'node:assert/strict';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { after, describe, test } from 'node:test';
-import { makeProject, REPO, runAura, startDaemon, testEnv, waitFor, type Project } from '../helpers/aura.js';
+import { describe, test } from 'node:test';
+import { REPO, runAura, startDaemon, testEnv, waitFor, projectsForThisFile } from '../helpers/aura.js';
 
-const projects: Project[] = [];
-const project = (files: Record<string, string> = {}) => {
-  const p = makeProject(files);
-  projects.push(p);
-  return p;
-};
-after(() => projects.forEach((p) => p.cleanup()));
+const project = projectsForThisFile();
 
 describe('the example mission', () => {
   test('runs to a verified finish and progress.md shows every task with its evidence', async () => {

@@ -1,11 +1,10 @@
 // The resource watchdog through the whole daemon: real memory hogs, real CPU sets.
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { after, describe, test } from 'node:test';
-import { makeProject, runAura, testEnv, type Project } from '../helpers/aura.js';
+import { describe, test } from 'node:test';
+import { projectsForThisFile, runAura, testEnv } from '../helpers/aura.js';
 
-const projects: Project[] = [];
-after(() => projects.forEach((p) => p.cleanup()));
+const makeProject = projectsForThisFile();
 
 // Allocates the MB written in mem.txt (default 400), touches it so it is resident, holds it for a
 // while, then writes out.txt.
@@ -35,7 +34,6 @@ describe('the watchdog under the daemon', () => {
       'fixer.js': FIXER,
       'task.md': '# Hog\n\n- [ ] Hold memory\n  - id: hog\n  - run: `node hog.js`\n  - produces: `out.txt`\n',
     });
-    projects.push(p);
     const env = testEnv({
       ...LIMITS,
       AURA_LAYER2_BACKEND: 'custom',
@@ -84,7 +82,6 @@ describe('the watchdog under the daemon', () => {
         '',
       ].join('\n'),
     });
-    projects.push(p);
     // A "fix" that changes nothing: the third run is killed too.
     const env = testEnv({ ...LIMITS, AURA_LAYER2_BACKEND: 'custom', AURA_CUSTOM_WORKER_COMMAND: `${process.execPath} -e 0` });
     const r = await runAura(['task.md', '--exit-when-done'], { cwd: p.dir, env, timeoutMs: 120_000 });
@@ -100,7 +97,6 @@ describe('the watchdog under the daemon', () => {
 
   test('without a worker for the fix subtask, the task stays blocked and the subtask says why', async () => {
     const p = makeProject({ 'hog.js': HOG, 'task.md': '# Hog\n\n- [ ] Hold memory\n  - id: hog\n  - run: `node hog.js`\n' });
-    projects.push(p);
     const r = await runAura(['task.md', '--exit-when-done'], { cwd: p.dir, env: testEnv({ ...LIMITS, AURA_LAYER2_BACKEND: 'shell' }), timeoutMs: 120_000 });
     assert.equal(r.code, 1, r.stdout + r.stderr);
     const st = p.state();
@@ -115,7 +111,6 @@ describe('the watchdog under the daemon', () => {
     const p = makeProject({
       'task.md': `# Cores\n\n## Both (parallel)\n\n- [ ] A\n  - id: a\n${show('a')}\n- [ ] B\n  - id: b\n${show('b')}`,
     });
-    projects.push(p);
     const r = await runAura(['task.md', '--exit-when-done'], { cwd: p.dir, env: testEnv({ AURA_WORKER_MAX_CPU_PERCENT: '50' }) });
     assert.equal(r.code, 0, r.stdout + r.stderr);
     const cpus = (f: string) => p.read(f).split(':')[1]!.trim();

@@ -3,16 +3,10 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { after, describe, test } from 'node:test';
-import { isAlive, makeProject, pidsWithEnv, runAura, startDaemon, testEnv, waitFor, type Project } from '../helpers/aura.js';
+import { describe, test } from 'node:test';
+import { isAlive, pidsWithEnv, runAura, startDaemon, testEnv, waitFor, projectsForThisFile } from '../helpers/aura.js';
 
-const projects: Project[] = [];
-const project = (files: Record<string, string> = {}) => {
-  const p = makeProject(files);
-  projects.push(p);
-  return p;
-};
-after(() => projects.forEach((p) => p.cleanup()));
+const project = projectsForThisFile();
 
 function dirBytes(dir: string): number {
   let n = 0;

@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { after } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { JournalEntry, RunState } from '../../src/store/schema.js';
 
@@ -19,6 +20,20 @@ export interface Project {
   journal(): JournalEntry[];
   progress(): string;
   cleanup(): void;
+}
+
+/**
+ * For a test file: a `project()` maker whose projects are all removed after the file's tests.
+ * Call it at the top level of the file.
+ */
+export function projectsForThisFile(): (files?: Record<string, string>) => Project {
+  const made: Project[] = [];
+  after(() => made.forEach((p) => p.cleanup()));
+  return (files = {}) => {
+    const p = makeProject(files);
+    made.push(p);
+    return p;
+  };
 }
 
 export function makeProject(files: Record<string, string> = {}): Project {
@@ -45,9 +60,13 @@ export function makeProject(files: Record<string, string> = {}): Project {
   return p;
 }
 
+const homes: string[] = [];
+process.once('exit', () => homes.forEach((h) => rmSync(h, { recursive: true, force: true })));
+
 /** A clean environment for the CLI: no user config leaks in (HOME is a temp dir), fast defaults. */
 export function testEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const home = mkdtempSync(path.join(os.tmpdir(), 'aura-home-'));
+  homes.push(home);
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('AURA_') && !k.startsWith('NODE_TEST')) env[k] = v;
   return { ...env, HOME: home, AURA_RETRY_BACKOFF_SECONDS: '0', AURA_KILL_GRACE_SECONDS: '2', ...extra };

@@ -101,6 +101,7 @@ describe('buildView', () => {
         elapsed: '3m 20s',
         budget: '6m 40s left',
         overBudget: false,
+        resources: null,
       },
     ]);
     const late = buildView(fixtureInput({ now: new Date('2025-03-01T14:11:00Z') }));
@@ -129,6 +130,7 @@ describe('buildView', () => {
       since: '2025-03-01 12:00:00 UTC',
       finished: false,
       cycle: 42,
+      usage: null,
     });
     assert.deepEqual(view.daemon, { pid: 4100, mode: 'running', nextWake: '14:05:00 UTC', uptime: '2h 03m', note: null });
     assert.equal(view.generatedAt, '2025-03-01 14:03:12 UTC');
@@ -192,5 +194,30 @@ describe('buildView', () => {
     const a = buildView(fixtureInput());
     const b = buildView(fixtureInput());
     assert.deepEqual(a, b);
+  });
+});
+
+describe('usage and live resources', () => {
+  it('sums tokens and cost per task and per run, and shows live figures for running workers', async () => {
+    const { renderMarkdown } = await import('../../src/progress/markdown.js');
+    const { statusJson, StatusJson } = await import('../../src/progress/view.js');
+    const { loadProgressTemplate } = await import('../../src/progress/load-template.js');
+    const state = fixtureState();
+    const first = Object.values(state.tasks).find((t) => t.attempts.length > 0)!;
+    const usage = { inputTokens: 1000, outputTokens: 234, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0.0123 };
+    state.tasks[first.id] = { ...first, attempts: first.attempts.map((a, i) => (i === 0 ? { ...a, usage } : a)) };
+    const running = Object.values(state.tasks).find((t) => t.status === 'running')!;
+    const daemon = { ...DAEMON, resources: { [running.id]: 'CPU 12% · RSS 340 MB (peak 410 MB) ▁▃▅' } };
+    const view = buildView(fixtureInput({ state, daemon }));
+    assert.equal(view.totals.usage, '1.2k tokens · $0.0123');
+    const find = (ts: TaskView[]): TaskView | undefined => ts.map((t) => (t.id === first.id ? t : find(t.children))).find(Boolean);
+    assert.equal(find(view.tasks)?.usage, '1.2k tokens · $0.0123');
+    assert.equal(view.workers.find((w) => w.taskId === running.id)?.resources, 'CPU 12% · RSS 340 MB (peak 410 MB) ▁▃▅');
+    const md = renderMarkdown(view, loadProgressTemplate());
+    assert.match(md, /1\.2k tokens · \$0\.0123/);
+    assert.match(md, /\| Resources \|/);
+    assert.match(md, /RSS 340 MB \(peak 410 MB\)/);
+    const json = StatusJson.parse(statusJson(state, daemon, NOW));
+    assert.deepEqual(json.usage, { inputTokens: 1000, outputTokens: 234, costUsd: 0.0123 });
   });
 });
