@@ -161,6 +161,11 @@ export const SETTINGS = {
   AURA_WORKER_RESOURCE_VIOLATION_STRIKES: setting(wholeNumber(1, 100, 'polls'), 3, watchdog('Over-limit polls in a row before the watchdog acts, in polls')),
   AURA_WORKER_RESOURCE_POLL_SECONDS: setting(decimal({ above: 0 }, 'seconds'), 5, watchdog('Time between resource polls, in seconds')),
   AURA_WORKER_RESOURCE_AVG_WINDOW_SECONDS: setting(decimal({ above: 0 }, 'seconds'), 30, watchdog('Window that resource readings are averaged over, in seconds')),
+  AURA_WORKER_CGROUP_SCOPES: setting(boolean(), false, {
+    description:
+      'Whether to run each worker in its own systemd user scope with hard MemoryMax/CPUQuota from the limits above, where the machine allows it (pure cgroup v2, a user systemd manager, delegated controllers); otherwise aura says why once and relies on sampling (true or false).',
+    group: 'watchdog',
+  }),
   AURA_WORKER_CUDA_VISIBLE_DEVICES: optional(
     commaList('GPU ids'),
     watchdog('GPU ids workers may use, given to them as CUDA_VISIBLE_DEVICES (a comma-separated list such as 0,1); unset leaves it alone'),

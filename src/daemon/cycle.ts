@@ -2,6 +2,7 @@
 // The decisions themselves live in src/core (pure); this file does the I/O around them.
 import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
+import os from 'node:os';
 import { readFileTail } from '../util/tail-file.js';
 import path from 'node:path';
 import type { Config } from '../config/schema.js';
@@ -32,7 +33,7 @@ import { budgetExceeded, runTotals, type Totals } from '../core/budget.js';
 import { STALL_PREFIX } from '../core/stall.js';
 import { liveUsage, readRunnerStatus } from './live-status.js';
 import { StallMonitor } from './stall-monitor.js';
-import { escalate, resourceLine, Watchdog, type KillVerdict } from '../watchdog/index.js';
+import { detectCgroup, escalate, resourceLine, scopeArgv, scopeLimits, Watchdog, type CgroupSupport, type KillVerdict } from '../watchdog/index.js';
 import { WATCHDOG_PREFIX, watchdogKills } from '../core/tree.js';
 import type { UsageRecord } from '../store/schema.js';
 import { recoverWorkers } from './recovery.js';
@@ -83,6 +84,7 @@ export class Cycle {
   readonly watchdog: Watchdog;
   private readonly uid = process.getuid?.() ?? -1;
   totals: Totals | null = null;
+  private cgroup: CgroupSupport | null = null;
 
   constructor(private readonly d: CycleDeps) {
     this.watchdog = new Watchdog({
@@ -161,6 +163,14 @@ export class Cycle {
     // A restart is the natural moment to try refused credentials again (the key may be fixed).
     for (const t of Object.values(this.state.tasks)) {
       if (t.status === 'blocked' && t.blockedBy === 'auth') this.put(t, 'pending', 'aura restarted: trying the credentials again', { notBefore: null });
+    }
+    if (this.d.config.AURA_WORKER_CGROUP_SCOPES) {
+      this.cgroup = await detectCgroup();
+      const msg = this.cgroup.available
+        ? `workers run in systemd user scopes with hard limits (controllers: ${this.cgroup.controllers.join(', ')})`
+        : `AURA_WORKER_CGROUP_SCOPES is on but unavailable here: ${this.cgroup.reason}; limits are enforced by sampling only`;
+      this.journalNow({ kind: 'daemon', msg });
+      this.d.log(msg);
     }
     await recoverWorkers(this, this.d.layout, (msg) => {
       this.journalNow({ kind: 'daemon', msg });
@@ -426,7 +436,7 @@ export class Cycle {
         worker,
         parentEnv: this.d.env,
         config: this.d.config,
-        argvPrefix: place.argvPrefix,
+        argvPrefix: [...this.scopePrefix(t.id, attempt.n), ...place.argvPrefix],
         extraEnv: place.env,
       }).catch((err: unknown) => {
         this.watchdog.untrack(t.id);
@@ -444,6 +454,16 @@ export class Cycle {
       t = this.setAttempt(t, a);
       await this.conclude(t, a);
     }
+  }
+
+  /** `systemd-run --user --scope …` for hard limits, when enabled and available. */
+  private scopePrefix(taskId: string, n: number): string[] {
+    if (!this.cgroup?.available) return [];
+    const l = this.watchdog.limits;
+    const s = scopeLimits({ cpuPercent: l.cpuPercent, memPercent: l.memPercent, memBytes: l.memBytes }, os.totalmem(), os.availableParallelism());
+    if (s.memoryMaxBytes === null && s.cpuQuotaPercent === null) return [];
+    const unit = `aura-${this.state.runId.slice(0, 8)}-${taskId}-${n}`.replace(/[^A-Za-z0-9:_.-]/g, '_');
+    return scopeArgv(unit, s, this.cgroup.controllers.includes('cpu'));
   }
 
   /** Whether a worker kind stops by SIGTERM to its root alone (agents) — for re-adopted workers. */

@@ -85,6 +85,7 @@ const CASES: Record<SettingKey, { wrong: string; outOfRange: string; valid: [str
   AURA_TASKFILE_DEBOUNCE_MS: { wrong: '100ms', outOfRange: '10001', valid: ['0', 0] },
   AURA_LEAVE_WORKERS_ON_EXIT: { wrong: 'maybe', outOfRange: '2', valid: ['YES', true] },
   AURA_WORKER_RESOURCE_GUARD: { wrong: 'enabled?', outOfRange: '-1', valid: ['off', false] },
+  AURA_WORKER_CGROUP_SCOPES: { wrong: '2', outOfRange: 'maybe', valid: ['yes', true] },
   AURA_WORKER_MAX_CPU_PERCENT: { wrong: '50%', outOfRange: '101', valid: ['100', 100] },
   AURA_WORKER_MAX_SYSTEM_MEMORY_PERCENT: { wrong: 'half', outOfRange: '100.5', valid: ['99.5', 99.5] },
   AURA_WORKER_MAX_SYSTEM_MEMORY_GB: { wrong: '8GB', outOfRange: '-8', valid: ['8', 8] },

@@ -125,4 +125,14 @@ describe('the watchdog under the daemon', () => {
     const overlap = expand(a).filter((c) => expand(b).includes(c));
     assert.deepEqual(overlap, [], 'disjoint');
   });
+
+  test('cgroup scopes asked for where the machine has none: aura says why once and runs on sampling', async (t) => {
+    const { detectCgroup } = await import('../../src/watchdog/index.js');
+    if ((await detectCgroup()).available) return t.skip('this machine has cgroup v2 user scopes');
+    const p = makeProject({ 'task.md': '# Scope\n\n- [ ] Run\n  - run: `echo ok > ok.txt`\n  - produces: `ok.txt`\n' });
+    const r = await runAura(['task.md', '--exit-when-done'], { cwd: p.dir, env: testEnv({ AURA_WORKER_CGROUP_SCOPES: 'true', AURA_WORKER_MAX_SYSTEM_MEMORY_GB: '1' }) });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.equal(r.stdout.match(/AURA_WORKER_CGROUP_SCOPES is on but unavailable here/g)?.length, 1);
+    assert.ok(p.journal().some((e) => e.kind === 'daemon' && /unavailable here/.test(e.msg)));
+  });
 });
