@@ -75,6 +75,24 @@ ${EXIT_CODES}`);
     .option('--timeout <seconds>', 'how long to wait for the daemon to exit', '120')
     .action((o) => run(import('./stop.js').then((m) => m.stopCommand(o))));
 
+  const control = (cmd: 'kill' | 'retry' | 'pause' | 'resume', description: string, withTask: boolean) => {
+    const c = program.command(cmd).description(description);
+    if (withTask) c.argument('<task>', 'the task id (aura status lists them)');
+    c.option('-r, --reason <text>', 'why (recorded in the journal)')
+      .option('--json', "print the daemon's answer as JSON")
+      .option('-d, --dir <project>', 'project directory')
+      .addHelpText('after', '\nActs on the running daemon and prints its acknowledgement; exits 4 when no daemon runs.')
+      .action((...args: unknown[]) => {
+        const task = withTask ? (args[0] as string) : undefined;
+        const o = (withTask ? args[1] : args[0]) as { dir?: string; reason?: string; json?: boolean };
+        run(import('./control.js').then((m) => m.controlCommand(cmd, task, o)));
+      });
+  };
+  control('kill', "stop a task's worker now; the task is failed until `aura retry`", true);
+  control('retry', 'make a failed, blocked or done task pending again, with a fresh count of attempts', true);
+  control('pause', 'start nothing new (running workers go on) until `aura resume`', false);
+  control('resume', 'allow starting work again after `aura pause`', false);
+
   program
     .command('history')
     .description('the decision journal: every decision and status change with its reason')

@@ -62,6 +62,14 @@ export interface CycleResult {
   busy: number;
 }
 
+/** A person's request from another shell (aura kill/retry/pause/resume), applied at the start of a cycle. */
+export interface OperatorRequest {
+  cmd: 'kill' | 'retry' | 'pause' | 'resume';
+  task?: string;
+  reason?: string;
+  done: (r: { ok: boolean; message: string }) => void;
+}
+
 interface EvidenceResult {
   task: string;
   attempt: number | null;
@@ -79,6 +87,7 @@ export class Cycle {
   private notes: string[] = [];
   private recent: JournalEntry[] = [];
   private draining = false;
+  private requests: OperatorRequest[] = [];
   readonly pool: WorkerPool;
   readonly stalls: StallMonitor;
   readonly watchdog: Watchdog;
@@ -197,6 +206,47 @@ export class Cycle {
     return out;
   }
 
+  request(r: OperatorRequest): void {
+    this.requests.push(r);
+  }
+
+  /** Applies one operator request; the answer goes back to the shell that asked. */
+  private applyRequest(r: OperatorRequest): { ok: boolean; message: string } {
+    const by = r.reason ? ` (${r.reason})` : '';
+    if (r.cmd === 'pause') {
+      if (this.state.pause) return { ok: true, message: `already paused: ${this.state.pause.reason}` };
+      this.state.pause = { kind: 'user', reason: `paused by aura pause${by}`, since: new Date().toISOString() };
+      this.journalNow({ kind: 'decision', msg: `paused by the user${by}: nothing new starts; running workers go on`, data: { state: { pause: this.state.pause } } });
+      return { ok: true, message: 'paused: nothing new starts; running workers go on' };
+    }
+    if (r.cmd === 'resume') {
+      const p = this.state.pause;
+      if (!p) return { ok: true, message: 'not paused' };
+      if (p.kind === 'budget') return { ok: false, message: `paused by the run budget (${p.reason}); raise the budget and restart aura` };
+      this.state.pause = null;
+      this.journalNow({ kind: 'decision', msg: `resumed by the user${by}`, data: { state: { pause: null } } });
+      return { ok: true, message: 'resumed' };
+    }
+    const t = r.task ? this.state.tasks[r.task] : undefined;
+    if (!t) return { ok: false, message: `no task "${r.task ?? ''}" (aura status lists the ids)` };
+    if (r.cmd === 'kill') {
+      if (t.status !== 'running' && t.status !== 'verifying') return { ok: false, message: `${t.id} is ${t.status}, not running` };
+      this.journalNow({ kind: 'decision', task: t.id, msg: `killed by the user${by}` });
+      void this.pool.stop(t.id, `killed by the user (aura kill)${by}`);
+      this.killed.add(t.id);
+      return { ok: true, message: `stopping ${t.id}; it will not be retried until aura retry ${t.id}` };
+    }
+    // retry
+    if (t.status === 'running' || t.status === 'verifying') return { ok: false, message: `${t.id} is ${t.status}; kill it first` };
+    if (t.status === 'archived') return { ok: false, message: `${t.id} was removed from task.md; put it back there to run it again` };
+    this.killed.delete(t.id);
+    this.put(t, 'pending', `retry asked by the user${by}; attempts counted afresh`, { attemptBase: t.attempts.length, notBefore: null });
+    return { ok: true, message: `${t.id} is pending again and starts when its dependencies allow` };
+  }
+
+  /** Tasks the user killed: their attempt's end fails the task instead of retrying it. */
+  private killed = new Set<string>();
+
   queueExit(e: WorkerExit): void {
     this.exits.push(e);
   }
@@ -251,6 +301,7 @@ export class Cycle {
     this.journalNow({ kind: 'wake', msg: reasons.join('; ') });
 
     // gather
+    for (const r of this.requests.splice(0)) r.done(this.applyRequest(r));
     if (this.taskFileDirty) await this.readTaskFileChange();
     for (const e of this.exits.splice(0)) await this.onExit(e);
     for (const r of this.evidence.splice(0)) this.onEvidence(r);
@@ -528,6 +579,11 @@ export class Cycle {
       // Interrupted by aura itself: not the task's fault, not counted; it starts again later.
       const why = e.stopReason === SHUTDOWN_REASON ? 'interrupted because aura stopped; it will start again' : 'stopped because the run budget was reached; it will start again when the budget allows';
       this.put(t2, 'pending', why, { notBefore: null });
+      return;
+    }
+    if (this.killed.has(t.id)) {
+      this.killed.delete(t.id);
+      this.put(t2, 'failed', `killed by the user; \`aura retry ${t.id}\` runs it again`, { notBefore: null });
       return;
     }
     if (e.stopReason?.startsWith(WATCHDOG_PREFIX)) {

@@ -24,7 +24,7 @@ import { StateStore } from '../store/state-store.js';
 import { AuraError } from '../util/errors.js';
 import { ControlServer, socketPathFor, type ControlReply, type ControlRequest } from './control.js';
 import { SHUTDOWN_REASON } from '../core/tree.js';
-import { Cycle } from './cycle.js';
+import { Cycle, type OperatorRequest } from './cycle.js';
 import type { DaemonInfo } from '../progress/types.js';
 import { WakeQueue } from './wake.js';
 import { TaskFileWatcher } from './watch.js';
@@ -199,6 +199,24 @@ export class Daemon {
         const reason = typeof req.reason === 'string' && req.reason.trim() ? req.reason.trim().slice(0, 200) : 'aura wake';
         const c = await this.wakes.wake(`aura wake: ${reason}`);
         return { ok: true, pid: process.pid, cycle: c.cycle, startedAt: c.startedAt.toISOString() };
+      }
+      case 'kill':
+      case 'retry':
+      case 'pause':
+      case 'resume': {
+        if (this.mode !== 'running' || !this.cycle) return { ok: false, error: `the daemon is ${this.mode}` };
+        const cycle = this.cycle;
+        const answer = new Promise<{ ok: boolean; message: string }>((done) =>
+          cycle.request({
+            cmd: req.cmd as OperatorRequest['cmd'],
+            ...(typeof req.task === 'string' ? { task: req.task } : {}),
+            ...(typeof req.reason === 'string' ? { reason: req.reason.slice(0, 200) } : {}),
+            done,
+          }),
+        );
+        this.wakes.wakeNoWait(`aura ${req.cmd}${typeof req.task === 'string' ? ` ${req.task}` : ''}`);
+        const a = await answer;
+        return a.ok ? { ok: true, pid: process.pid, message: a.message } : { ok: false, error: a.message };
       }
       case 'stop':
         void this.drain(typeof req.reason === 'string' ? req.reason : 'aura stop');
