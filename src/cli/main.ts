@@ -9,7 +9,7 @@ const EXIT_CODES = `
 Exit codes:
   0  success (with --exit-when-done: every task verified done)
   1  failure (with --exit-when-done: the run cannot go on: tasks failed or blocked)
-  2  bad input: task file, setting, flag or argument (nothing was written)
+  2  bad input (task file, setting, flag, argument; nothing written), or a request the daemon refused
   3  another aura daemon already runs in this project
   4  no aura daemon (or no aura run) in this project
   5  .aura/state cannot be read or recovered`;
@@ -41,7 +41,8 @@ ${EXIT_CODES}`);
     .option('--set <KEY=VALUE>', 'override any setting, e.g. --set AURA_MAX_ATTEMPTS=5 (repeatable)', collect)
     .option('--leave-workers', 'on stop, leave workers running; the next daemon re-adopts them')
     .option('--project <dir>', "project directory holding .aura/ (default: the task file's directory)")
-    .option('-q, --quiet', 'print nothing while running (progress.md and the journal still record everything)')
+    .option('-q, --quiet', 'print nothing while running (progress.md, the journal and .aura/logs still record everything)')
+    .option('-v, --verbose', 'also print every cycle and its wake reasons')
     .addHelpText('after', EXIT_CODES)
     .action((file: string, o) => run(import('./start.js').then((m) => m.startCommand(file, o))));
 
@@ -57,7 +58,9 @@ ${EXIT_CODES}`);
   program
     .command('status')
     .description('the goal, the task tree with status and evidence, running workers')
-    .option('--json', 'machine-readable: {goal, state, daemon, counts, tasks[{id,title,status,…,children}]}')
+    .option('--json', 'machine-readable: {goal, state, daemon, counts, tasks[{id,title,status,…,children}], usage, pause}')
+    .option('-w, --watch', 'redraw in place every second until Ctrl-C')
+    .option('--interval <seconds>', 'with --watch: seconds between redraws', '1')
     .option('-d, --dir <project>', 'project directory (default: nearest with .aura/, else the current one)')
     .action((o) => run(import('./status.js').then((m) => m.statusCommand(o))));
 

@@ -14,9 +14,3 @@ export function reportError(err: unknown): number {
 export function timestamp(d = new Date()): string {
   return d.toISOString().slice(11, 19);
 }
-
-export function makeLogger(quiet: boolean): (line: string) => void {
-  return (line) => {
-    if (!quiet) process.stdout.write(`[${timestamp()}] ${line}\n`);
-  };
-}

@@ -8,7 +8,7 @@ import { layoutFor } from '../store/layout.js';
 import { readStateReadOnly } from '../store/state-store.js';
 import { parseTaskFile } from '../taskfile/parse.js';
 import { readTaskFile } from '../taskfile/read.js';
-import { makeLogger } from './output.js';
+import { DaemonConsole } from './console.js';
 import { packageVersion } from './version.js';
 
 export interface StartOptions {
@@ -21,6 +21,7 @@ export interface StartOptions {
   leaveWorkers?: boolean;
   project?: string;
   quiet?: boolean;
+  verbose?: boolean;
 }
 
 export function flagOverrides(o: StartOptions): Record<string, string> {
@@ -39,7 +40,7 @@ export function flagOverrides(o: StartOptions): Record<string, string> {
 export async function startCommand(file: string, o: StartOptions): Promise<number> {
   const taskFile = path.resolve(file);
   const projectDir = o.project ? path.resolve(o.project) : path.dirname(taskFile);
-  const log = makeLogger(!!o.quiet);
+  const out = new DaemonConsole(o.quiet ? 'quiet' : o.verbose ? 'verbose' : 'normal');
   const { config, warnings } = loadConfig({ projectDir, env: process.env, homeDir: os.homedir(), flags: flagOverrides(o) });
   for (const w of warnings) process.stderr.write(`aura: warning: ${w}\n`);
   const text = await readTaskFile(taskFile);
@@ -56,7 +57,9 @@ export async function startCommand(file: string, o: StartOptions): Promise<numbe
     once: !!o.once,
     exitWhenDone: !!o.exitWhenDone,
     leaveWorkers: config.AURA_LEAVE_WORKERS_ON_EXIT,
-    log,
+    log: out.log,
+    debug: out.debug,
+    console: out,
     version: packageVersion(),
   });
   return daemon.run(text);

@@ -50,6 +50,7 @@ export interface CycleDeps {
   env: NodeJS.ProcessEnv;
   taskFile: string;
   log: (line: string) => void;
+  debug: (line: string) => void;
   wake: (reason: string) => void;
   daemonInfo: DaemonInfoFn;
 }
@@ -299,6 +300,7 @@ export class Cycle {
     this.state.cycle += 1;
     started(this.state.cycle);
     this.journalNow({ kind: 'wake', msg: reasons.join('; ') });
+    this.d.debug(`cycle ${this.state.cycle}: ${reasons.join('; ')}`);
 
     // gather
     for (const r of this.requests.splice(0)) r.done(this.applyRequest(r));

@@ -26,6 +26,9 @@ import { ControlServer, socketPathFor, type ControlReply, type ControlRequest } 
 import { SHUTDOWN_REASON } from '../core/tree.js';
 import { Cycle, type OperatorRequest } from './cycle.js';
 import type { DaemonInfo } from '../progress/types.js';
+import path from 'node:path';
+import { statusLine } from '../progress/status-line.js';
+import { RotatingLog } from './log-file.js';
 import { WakeQueue } from './wake.js';
 import { TaskFileWatcher } from './watch.js';
 
@@ -38,6 +41,10 @@ export interface DaemonOptions {
   exitWhenDone: boolean;
   leaveWorkers: boolean;
   log: (line: string) => void;
+  /** Per-cycle detail (--verbose); defaults to nothing. */
+  debug?: (line: string) => void;
+  /** The foreground console: the rotating log file and the live status line (optional in tests). */
+  console?: { attachFile(f: RotatingLog): void; startStatus(render: () => string): void; close(): void };
   version: string;
 }
 
@@ -87,6 +94,7 @@ export class Daemon {
       const loaded = await store.load();
       // If journal.jsonl was lost but state.json survived, new entries must not reuse old numbers.
       this.journal = await Journal.open(L, { seqFloor: loaded.state?.journalSeq ?? 0 });
+      this.opts.console?.attachFile(new RotatingLog(path.join(L.logsDir, 'aura.log')));
       this.cycle = new Cycle({
         layout: L,
         journal: this.journal,
@@ -95,6 +103,7 @@ export class Daemon {
         env: this.opts.env,
         taskFile: this.opts.taskFile,
         log: this.opts.log,
+        debug: this.opts.debug ?? (() => undefined),
         wake: (reason) => this.wakes.wakeNoWait(reason),
         daemonInfo: () => ({ pid: process.pid, ...this.infoNow() }),
       });
@@ -122,6 +131,10 @@ export class Daemon {
       this.installSignals();
       this.mode = 'running';
       this.opts.log(`aura daemon ${process.pid} watching ${this.opts.taskFile}`);
+      this.opts.console?.startStatus(() => {
+        const info = this.infoNow();
+        return this.cycle ? statusLine(this.cycle.state, { mode: info.mode, nextWakeAt: info.nextWakeAt, now: new Date() }) : '';
+      });
       const done = new Promise<number>((resolve) => {
         this.resolveDone = resolve;
       });
@@ -275,6 +288,7 @@ export class Daemon {
   }
 
   private async teardown(): Promise<void> {
+    this.opts.console?.close();
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.wakes.close();

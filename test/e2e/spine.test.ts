@@ -28,6 +28,8 @@ describe('the example mission', () => {
       assert.ok(readFileSync(p.file(f)).length > 0);
     }
     assert.match(progress, /verify passed/);
+    const log = p.read('.aura/logs/aura.log').trim().split('\n').map((l) => JSON.parse(l) as { msg: string });
+    assert.ok(log.some((e) => /goal done/.test(e.msg)), 'the run is in .aura/logs/aura.log');
     assert.match(progress, /\*\*Done\*\*/);
     // The two analyses ran side by side: both started before either was verified.
     const j = p.journal();

@@ -1,0 +1,65 @@
+// What the daemon prints while it runs in the foreground. On a terminal: log lines scroll above a
+// live status line that is redrawn in place (workers, elapsed, cost so far, next wake). Elsewhere
+// (a pipe, a service's log): plain timestamped lines only. --quiet prints nothing, --verbose adds
+// the per-cycle detail. Everything also goes to .aura/logs/aura.log (JSON lines, rotated).
+import type { RotatingLog } from '../daemon/log-file.js';
+import { timestamp } from './output.js';
+
+export type Verbosity = 'quiet' | 'normal' | 'verbose';
+
+export class DaemonConsole {
+  private statusText = '';
+  private timer: NodeJS.Timeout | null = null;
+  private file: RotatingLog | null = null;
+  readonly tty: boolean;
+
+  constructor(
+    private readonly verbosity: Verbosity,
+    private readonly out: NodeJS.WriteStream = process.stdout,
+  ) {
+    this.tty = !!out.isTTY && verbosity !== 'quiet';
+  }
+
+  attachFile(file: RotatingLog): void {
+    this.file = file;
+  }
+
+  /** A line for people (and the log file). */
+  log = (line: string): void => {
+    this.file?.write('info', line);
+    if (this.verbosity === 'quiet') return;
+    this.print(`[${timestamp()}] ${line}`);
+  };
+
+  /** Detail shown only with --verbose (always in the log file). */
+  debug = (line: string): void => {
+    this.file?.write('debug', line);
+    if (this.verbosity === 'verbose') this.print(`[${timestamp()}] ${line}`);
+  };
+
+  private print(line: string): void {
+    if (this.tty && this.statusText) this.out.write(`\r\x1b[2K${line}\n${this.statusText}`);
+    else this.out.write(`${line}\n`);
+  }
+
+  /** Keeps the status line current on a terminal: `render` is asked once a second. */
+  startStatus(render: () => string): void {
+    if (!this.tty || this.timer) return;
+    const draw = () => {
+      const cols = this.out.columns || 100;
+      const text = render();
+      this.statusText = text.length > cols - 1 ? `${text.slice(0, cols - 2)}…` : text;
+      this.out.write(`\r\x1b[2K${this.statusText}`);
+    };
+    draw();
+    this.timer = setInterval(draw, 1000);
+    this.timer.unref();
+  }
+
+  close(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    if (this.tty && this.statusText) this.out.write('\r\x1b[2K');
+    this.statusText = '';
+  }
+}

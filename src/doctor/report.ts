@@ -1,0 +1,33 @@
+// How `aura doctor` prints its checks: aligned lines for people, one JSON object for scripts.
+import type { Check } from './checks.js';
+
+export interface DoctorJson {
+  ok: boolean;
+  project: string;
+  counts: { ok: number; warn: number; fail: number };
+  checks: Check[];
+}
+
+export function countStatuses(checks: readonly Check[]): DoctorJson['counts'] {
+  const counts = { ok: 0, warn: 0, fail: 0 };
+  for (const c of checks) counts[c.status] += 1;
+  return counts;
+}
+
+export function toJson(checks: Check[], project: string): DoctorJson {
+  const counts = countStatuses(checks);
+  return { ok: counts.fail === 0, project, counts, checks };
+}
+
+export function renderText(checks: readonly Check[], project: string): string {
+  const width = Math.max(...checks.map((c) => c.name.length));
+  const lines = [`aura doctor: ${project}`, ''];
+  for (const c of checks) {
+    lines.push(`  ${c.status.padEnd(4)}  ${c.name.padEnd(width)}  ${c.detail}`);
+    if (c.fix) lines.push(`        ${' '.repeat(width)}  fix: ${c.fix}`);
+  }
+  const n = countStatuses(checks);
+  const plural = (k: number, w: string) => `${k} ${w}${k === 1 ? '' : 's'}`;
+  lines.push('', n.fail === 0 && n.warn === 0 ? 'all checks passed' : `${plural(n.fail, 'failure')}, ${plural(n.warn, 'warning')}`);
+  return lines.join('\n');
+}
