@@ -5,11 +5,10 @@
 // exits 0. The exit is reconciled when the daemon journals `attempt <n> exited with code 0` for the
 // task (the same commit also records the running → verifying status change), so:
 //   exit → reconciled = ts(attempt entry) − t_end.
-// Split in two with the ctime of the wrapper's `exit` file (the /bin/sh wrapper writes exit.tmp and
-// `mv`s it into place right before it exits; a rename sets the ctime): worker side (Node teardown,
-// the wrapper's printf + mv) and daemon side (SIGCHLD → 'exit' event → /proc scans for leftovers →
-// wake → cycle → journal commit). The daemon's leftover check (stopTree with grace 0) scans /proc
-// three times; one such scan is timed here as well, to put that part in figures.
+// Split in two with the ctime of the runner's `exit.json` (written atomically, by rename, right before
+// the runner exits; a rename sets the ctime): worker side (Node teardown, the runner recording the
+// end) and daemon side (SIGCHLD → 'exit' event → one /proc scan for leftovers → wake → cycle →
+// journal commit). One such scan is timed here as well, to put that part in figures.
 import { readFileSync, statSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { findByEnvMarker } from '../src/proc/scan.js';
@@ -67,7 +66,7 @@ export async function benchExit(o: BenchOptions): Promise<Section> {
     if (t.attempts.length !== 1) retried += 1;
     const a = t.attempts[t.attempts.length - 1]!;
     const tEnd = Number(readFileSync(attemptFile(project, a.dir, 't_end'), 'utf8'));
-    const exitCtime = statSync(attemptFile(project, a.dir, 'exit')).ctimeMs;
+    const exitCtime = statSync(attemptFile(project, a.dir, 'exit.json')).ctimeMs;
     const rec = journal.find((e) => e.kind === 'attempt' && e.task === id && new RegExp(`^attempt ${a.n} exited with code`).test(e.msg));
     if (!rec) throw new Error(`no 'exited with code' journal entry for ${id}`);
     const st = journal.find((e) => e.kind === 'status' && e.task === id && e.from === 'running' && e.seq > rec.seq - 5);

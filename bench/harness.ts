@@ -1,9 +1,11 @@
 // Shared plumbing for the measurements: temp projects, daemons that are always cleaned up, timed
 // command spawns, /proc readers. Project and CLI helpers come from the test suite.
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { environHas } from '../src/proc/parse.js';
 import { AURA_BIN, makeProject, startDaemon, testEnv, waitFor, type Daemon, type Project } from '../test/helpers/aura.js';
 import { JournalTail } from './journal-tail.js';
 
@@ -29,6 +31,58 @@ export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise
 
 const projects = new Set<{ project: Project; home: string }>();
 const daemons = new Set<Daemon>();
+const tempDirs = new Set<string>();
+/** `KEY=value` environment entries: every live process carrying one is SIGKILLed on cleanup. */
+const markers = new Set<string>();
+
+/** A temp dir removed by cleanupAll/cleanupSync (or earlier with removeTempDir). */
+export function tempDir(prefix: string): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  tempDirs.add(dir);
+  return dir;
+}
+
+export function removeTempDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+  tempDirs.delete(dir);
+}
+
+/**
+ * Processes a measurement starts carry `key=value` in their environment (inherited by every
+ * descendant, setsid or not): until untrackMarker, cleanup kills whatever still carries it.
+ */
+export function trackMarker(key: string, value: string): void {
+  markers.add(`${key}=${value}`);
+}
+
+export function untrackMarker(key: string, value: string): void {
+  markers.delete(`${key}=${value}`);
+}
+
+/** Synchronous /proc sweep: SIGKILL every live process whose environment holds `entry`. Returns how many. */
+export function killMarkedSync(entry: string): number {
+  let n = 0;
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const pid = Number(name);
+    if (pid === process.pid) continue;
+    try {
+      if (!environHas(readFileSync(`/proc/${pid}/environ`), entry)) continue;
+      process.kill(pid, 'SIGKILL');
+      n++;
+    } catch {
+      // gone meanwhile, or not ours to read: nothing to do
+    }
+  }
+  return n;
+}
+
+function sweepMarkersAndDirs(): void {
+  for (const m of markers) killMarkedSync(m);
+  markers.clear();
+  for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
+  tempDirs.clear();
+}
 
 export function newProject(files: Record<string, string>, extraEnv: Record<string, string> = {}): { project: Project; env: NodeJS.ProcessEnv } {
   const project = makeProject(files);
@@ -47,9 +101,10 @@ export async function stopDaemon(d: Daemon, timeoutMs = 10_000): Promise<void> {
   daemons.delete(d);
 }
 
-/** Stops every daemon still running and removes every temp dir. Safe to call more than once. */
+/** Stops every daemon and marked process still running and removes every temp dir. Safe to call more than once. */
 export async function cleanupAll(): Promise<void> {
   await Promise.all([...daemons].map((d) => stopDaemon(d).catch(() => undefined)));
+  sweepMarkersAndDirs();
   for (const p of projects) {
     rmSync(p.project.dir, { recursive: true, force: true });
     rmSync(p.home, { recursive: true, force: true });
@@ -57,10 +112,11 @@ export async function cleanupAll(): Promise<void> {
   projects.clear();
 }
 
-/** Last resort on a hard exit (no awaiting possible): SIGKILL daemons, remove dirs. */
+/** Last resort on a hard exit (no awaiting possible): SIGKILL daemons and marked processes, remove dirs. */
 export function cleanupSync(): void {
   for (const d of daemons) d.kill('SIGKILL');
   daemons.clear();
+  sweepMarkersAndDirs();
   for (const p of projects) {
     rmSync(p.project.dir, { recursive: true, force: true });
     rmSync(p.home, { recursive: true, force: true });

@@ -1,11 +1,13 @@
-// `npm run bench [-- --quick] [-- --only wake,save,exit,idle,commands]`
+// `npm run bench [-- --quick] [-- --only wake,save,exit,idle,commands,scan,stop,watchdog]`
 //
 // Latency and footprint figures for the daemon, printed, never asserted (machines are shared and
 // noisy). Needs a built CLI (`npm run build`). Settings:
 //   --quick              5 trials, 5 s idle window (a smoke run)
-//   --only a,b           run only these measurements (wake, save, exit, idle, commands)
-//   BENCH_TRIALS         trials per latency figure (default 30; 5 with --quick)
-//   BENCH_IDLE_SECONDS   idle window (default 60; 5 with --quick)
+//   --only a,b           run only these measurements (wake, save, exit, idle, commands, scan, stop,
+//                        watchdog)
+//   BENCH_TRIALS         trials per latency figure (default 30; 5 with --quick; at most 10 for the
+//                        stubborn stops and the watchdog kills, which wait out a grace or strikes)
+//   BENCH_IDLE_SECONDS   idle window, also the watchdog's 1 Hz sampling windows (default 60; 5 with --quick)
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,7 +18,10 @@ import { cleanupAll, cleanupSync, processCount, type BenchOptions } from './harn
 import { benchIdle } from './idle.js';
 import { line, table, type Section } from './report.js';
 import { benchSave } from './save.js';
+import { benchScan } from './scan.js';
+import { benchStop } from './stop.js';
 import { benchWake } from './wake.js';
+import { benchWatchdog } from './watchdog-sampling.js';
 
 const MEASUREMENTS: Array<[string, string, (o: BenchOptions) => Promise<Section>]> = [
   ['wake', '1. aura wake → cycle start', benchWake],
@@ -24,6 +29,9 @@ const MEASUREMENTS: Array<[string, string, (o: BenchOptions) => Promise<Section>
   ['exit', '3. worker exit → reconciled', benchExit],
   ['idle', '4. idle daemon', benchIdle],
   ['commands', '5. command wall time', benchCommands],
+  ['scan', '6. /proc scans', benchScan],
+  ['stop', '7. stopping a worker tree', benchStop],
+  ['watchdog', '8. watchdog sampling', benchWatchdog],
 ];
 
 function positiveNumber(name: string, fallback: number): number {
@@ -99,7 +107,7 @@ async function main(): Promise<number> {
   return failed ? 1 : 0;
 }
 
-// Daemons and temp dirs go away however the run ends.
+// Daemons, marked processes and temp dirs go away however the run ends.
 let stopping = false;
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   process.on(sig, () => {

@@ -3,55 +3,25 @@
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { z } from 'zod';
 import { taskForest, type TaskNode } from '../progress/tree.js';
 import { layoutFor, type Layout } from '../store/layout.js';
-import { readJournal } from '../store/journal.js';
 import type { RunState } from '../store/schema.js';
-import { TaskStatus } from '../store/schema.js';
-import { readStateReadOnly } from '../store/state-store.js';
-import { renderFinalReport, renderTaskSummary, isFinalStatus } from '../summaries/task-summary.js';
+import type { SummariesListJson, SummaryEntryJson, SummaryJson } from '../summaries/json.js';
+import { isFinalStatus, renderFinalReport, renderTaskSummary } from '../summaries/task-summary.js';
 import { FINAL_REPORT, finalReportDue, finalReportPath, mtimeOf, summaryPath } from '../summaries/write.js';
 import { AuraError, errnoCode } from '../util/errors.js';
 import { findProject } from './project.js';
-
-export const SummaryEntryJson = z.object({
-  task: z.string(),
-  title: z.string(),
-  status: TaskStatus,
-  /** Absolute path of the summary file (it may not exist yet). */
-  path: z.string(),
-  written: z.boolean(),
-  /** Written and not older than the task's last change. */
-  upToDate: z.boolean(),
-});
-export type SummaryEntryJson = z.infer<typeof SummaryEntryJson>;
-
-export const SummariesListJson = z.object({
-  project: z.string(),
-  dir: z.string(),
-  finalReport: z.object({ path: z.string(), written: z.boolean(), upToDate: z.boolean(), due: z.boolean() }),
-  tasks: z.array(SummaryEntryJson),
-});
-export type SummariesListJson = z.infer<typeof SummariesListJson>;
-
-export const SummaryJson = z.object({
-  task: z.string().nullable(),
-  path: z.string(),
-  /** false: not on disk (yet); markdown was rendered from the current state. */
-  written: z.boolean(),
-  markdown: z.string(),
-});
-export type SummaryJson = z.infer<typeof SummaryJson>;
 
 export interface SummariesOptions {
   dir?: string;
   json?: boolean;
 }
 
-async function loadState(dir: string | undefined): Promise<{ project: string; layout: Layout; state: RunState }> {
+/** The run's state, read-only (zod and the store load here, not when the CLI starts). */
+export async function loadState(dir: string | undefined): Promise<{ project: string; layout: Layout; state: RunState }> {
   const project = findProject(dir);
   const layout = layoutFor(project);
+  const { readStateReadOnly } = await import('../store/state-store.js');
   const { state, recovery } = await readStateReadOnly(layout);
   if (!state) throw new AuraError('NO_DAEMON', `no aura run in ${project} (no .aura/state/state.json)`, 'start one with `aura <task-file>`');
   if (recovery) process.stderr.write(`aura: note: ${recovery.reason}\n`);
@@ -127,7 +97,7 @@ export async function summariesCommand(task: string | undefined, o: SummariesOpt
   } else if (task === 'final-report' || task === FINAL_REPORT) {
     id = null;
     file = finalReportPath(layout);
-    render = async () => renderFinalReport(state, await readJournal(layout.journalFile));
+    render = async () => renderFinalReport(state, await (await import('../store/journal.js')).readJournal(layout.journalFile));
   } else {
     const known = Object.keys(state.tasks);
     throw new AuraError('BAD_USAGE', `no task "${task}" in this run`, `known tasks: ${known.slice(0, 20).join(', ')}${known.length > 20 ? ', …' : ''}; or final-report`);

@@ -9,4 +9,4 @@ export {
   procPath,
   type ProcessIdentity,
 } from './read.js';
-export { scanProcesses, findByEnvMarker, mapLimit } from './scan.js';
+export { scanProcesses, findByEnvMarker } from './scan.js';

@@ -3,7 +3,6 @@
 // failure is returned, never thrown, so a full disk cannot stop the daemon's cycle.
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import { readJournal } from '../store/journal.js';
 import type { Layout } from '../store/layout.js';
 import type { JournalEntry, RunState } from '../store/schema.js';
 import { writeFileAtomic } from '../util/atomic.js';
@@ -110,7 +109,7 @@ export async function writeSummaries(
       mtime = null;
     }
     if (isStale(mtime, due)) {
-      await write(file, async () => renderFinalReport(state, journal ?? (await readJournal(layout.journalFile))));
+      await write(file, async () => renderFinalReport(state, journal ?? (await (await import('../store/journal.js')).readJournal(layout.journalFile))));
     }
   }
   return out;
