@@ -230,6 +230,8 @@ class FileFollower {
   private lastTail: Buffer | null = null;
   private lastLine = '';
   private partial = '';
+  /** The last byte printed was a newline (or nothing was printed): a marker may follow directly. */
+  private atLineStart = true;
 
   constructor(
     private readonly dir: string,
@@ -245,6 +247,7 @@ class FileFollower {
     if (buf.length === 0) return;
     if (this.kind !== 'events') {
       this.out(buf.toString('utf8'));
+      this.atLineStart = buf[buf.length - 1] === 0x0a;
       return;
     }
     const text = this.partial + buf.toString('utf8');
@@ -262,6 +265,11 @@ class FileFollower {
     const s = await readJson<RunnerCounts>(path.join(this.dir, 'status.json'));
     const v = this.kind === 'stdout' ? s?.stdoutBytes : s?.stderrBytes;
     return typeof v === 'number' ? v : null;
+  }
+
+  private marker(text: string): void {
+    this.out(`${this.atLineStart ? '' : '\n'}${text}\n`);
+    this.atLineStart = true;
   }
 
   /** Prints the last `n` lines of what is there now, and follows from there. */
@@ -294,7 +302,7 @@ class FileFollower {
     if (!this.inTail) {
       this.inTail = true;
       if (this.partial) this.emit(Buffer.from('\n'));
-      this.out(`${TAIL_MARKER}\n`);
+      this.marker(TAIL_MARKER);
       this.streamPos = this.headPos;
     }
     this.lastTail = tail;
@@ -305,6 +313,7 @@ class FileFollower {
   private emitTail(tail: Buffer, total: number | null): void {
     if (total !== null) {
       const start = total - tail.length;
+      if (this.streamPos < start) this.marker(`[… ${start - this.streamPos} bytes not kept …]`);
       const skip = this.streamPos > start ? this.streamPos - start : 0;
       if (skip < tail.length) this.emit(tail.subarray(skip));
       this.streamPos = Math.max(this.streamPos, total);

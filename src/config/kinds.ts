@@ -134,3 +134,16 @@ export function line(what: string) {
     accepts: `${what} on one line, at most 4000 characters`,
   } satisfies Kind<z.ZodType>;
 }
+
+/** A comma-separated list of words from a fixed set, e.g. "goal_done,task_failed". */
+export function listOf<const V extends readonly [string, ...string[]]>(values: V) {
+  const allowed = new Set<string>(values);
+  return {
+    type: z
+      .string()
+      .trim()
+      .transform((s) => s.split(',').map((w) => w.trim().toLowerCase()).filter(Boolean))
+      .refine((ws) => ws.every((w) => allowed.has(w)), { message: 'unknown word' }),
+    accepts: `a comma-separated list of: ${values.join(', ')}`,
+  } satisfies Kind<z.ZodType>;
+}

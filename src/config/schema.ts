@@ -2,9 +2,9 @@
 // accepted-values text in errors, `aura config` output and the README reference. Keys are the
 // environment-variable names our Python ancestor used, so existing ~/.aura/config.env files keep working.
 import type { z } from 'zod';
-import { boolean, commaList, decimal, httpUrl, type Kind, line, oneOf, percent, wholeNumber, word } from './kinds.js';
+import { boolean, commaList, decimal, httpUrl, type Kind, line, listOf, oneOf, percent, wholeNumber, word } from './kinds.js';
 
-export type Group = 'api' | 'loop' | 'workers' | 'watchdog';
+export type Group = 'api' | 'loop' | 'workers' | 'watchdog' | 'notify';
 
 /** Headings for the groups, in display order. */
 export const GROUPS: Record<Group, string> = {
@@ -12,7 +12,11 @@ export const GROUPS: Record<Group, string> = {
   loop: 'Supervisor loop',
   workers: 'Workers',
   watchdog: 'Resource watchdog',
+  notify: 'Notifications',
 };
+
+const EVENTS = ['goal_done', 'task_failed', 'task_blocked', 'budget_reached', 'watchdog_kill', 'safe_mode'] as const;
+const notify = (description: string): Meta => ({ description, group: 'notify' });
 
 export interface Setting<T extends z.ZodType = z.ZodType> {
   /** Parses one raw, non-empty string. */
@@ -170,6 +174,20 @@ export const SETTINGS = {
     commaList('GPU ids'),
     watchdog('GPU ids workers may use, given to them as CUDA_VISIBLE_DEVICES (a comma-separated list such as 0,1); unset leaves it alone'),
   ),
+  // ── notify ──
+  AURA_NOTIFY_WEBHOOK_URL: optional(httpUrl(), {
+    ...notify('URL that gets a JSON POST ({event, project, at, text, ...facts}; Slack incoming webhooks show `text`) when something needs a person; unset turns it off.'),
+    secret: true,
+  }),
+  AURA_NOTIFY_COMMAND: optional(
+    line('a command'),
+    notify('Command run with /bin/sh -c for each notification, with the event as JSON on stdin and AURA_EVENT, AURA_EVENT_TEXT in its environment (10 s limit); unset turns it off.'),
+  ),
+  AURA_NOTIFY_DESKTOP: setting(boolean(), false, notify('Whether to show desktop notifications (notify-send on Linux, osascript on macOS) (true or false).')),
+  AURA_NOTIFY_EVENTS: setting(listOf(EVENTS), [...EVENTS], notify('Attention events that notify, a comma-separated list of goal_done, task_failed, task_blocked, budget_reached, watchdog_kill, safe_mode.')),
+  AURA_NOTIFY_WEBHOOK_EVENTS: optional(listOf(EVENTS), notify('Attention events the webhook gets (same words as AURA_NOTIFY_EVENTS); unset uses AURA_NOTIFY_EVENTS.')),
+  AURA_NOTIFY_DESKTOP_EVENTS: optional(listOf(EVENTS), notify('Attention events desktop notifications show (same words); unset uses AURA_NOTIFY_EVENTS.')),
+  AURA_NOTIFY_COMMAND_EVENTS: optional(listOf(EVENTS), notify('Attention events the command gets (same words); unset uses AURA_NOTIFY_EVENTS.')),
 };
 
 export type SettingKey = keyof typeof SETTINGS;

@@ -33,6 +33,8 @@ import { budgetExceeded, runTotals, type Totals } from '../core/budget.js';
 import { STALL_PREFIX } from '../core/stall.js';
 import { liveUsage, readRunnerStatus } from './live-status.js';
 import { StallMonitor } from './stall-monitor.js';
+import { Notifier } from '../notify/index.js';
+import { notifyConfigFrom } from '../notify/from-config.js';
 import { detectCgroup, escalate, resourceLine, scopeArgv, scopeLimits, Watchdog, type CgroupSupport, type KillVerdict } from '../watchdog/index.js';
 import { WATCHDOG_PREFIX, watchdogKills } from '../core/tree.js';
 import type { UsageRecord } from '../store/schema.js';
@@ -92,11 +94,19 @@ export class Cycle {
   readonly pool: WorkerPool;
   readonly stalls: StallMonitor;
   readonly watchdog: Watchdog;
+  private readonly notifier: Notifier;
   private readonly uid = process.getuid?.() ?? -1;
   totals: Totals | null = null;
   private cgroup: CgroupSupport | null = null;
 
   constructor(private readonly d: CycleDeps) {
+    this.notifier = new Notifier(notifyConfigFrom(d.config), {
+      log: (line) => {
+        // A failing notifier is logged and journaled, never allowed to break the run.
+        this.journalNow({ kind: 'warning', msg: line });
+        d.log(line);
+      },
+    });
     this.watchdog = new Watchdog({
       config: d.config,
       env: d.env,
@@ -149,7 +159,10 @@ export class Cycle {
     const r = transition(t, to, reason, new Date(), patch);
     this.state.tasks[t.id] = r.task;
     this.drafts.push(r.entry);
-    if (t.status !== to) this.d.log(`${t.id}: ${t.status} → ${to} (${reason})`);
+    if (t.status !== to) {
+      this.d.log(`${t.id}: ${t.status} → ${to} (${reason})`);
+      this.attention(r.task);
+    }
     return r.task;
   }
 
@@ -340,6 +353,15 @@ export class Cycle {
       if (!this.state.doneAt) {
         this.state.doneAt = new Date().toISOString();
         this.journalNow({ kind: 'decision', msg: 'goal done: every task is verified', data: { state: { doneAt: this.state.doneAt } } });
+        const totals = runTotals(this.state);
+        this.notifier.notify({
+          kind: 'goal_done',
+          ...this.eventBase(),
+          goal: this.state.goal,
+          tasks: liveTasks(this.state).length,
+          durationMs: Date.now() - Date.parse(this.state.createdAt),
+          costUsd: totals.costed > 0 ? totals.costUsd : null,
+        });
       }
     } else if (
       busy === 0 &&
@@ -367,6 +389,7 @@ export class Cycle {
     this.setAttempt(t, { ...a, stopData: { ...v } });
     this.journalNow({ kind: 'decision', task, msg: `watchdog: ${v.message}; stopping ${task}`, data: { verdict: { ...v } } });
     this.d.log(`${task}: watchdog: ${v.message}; stopping it`);
+    this.notifier.notify({ kind: 'watchdog_kill', ...this.eventBase(), taskId: task, title: t.title, message: v.message });
     void this.pool.stop(task, `${WATCHDOG_PREFIX}: ${v.message}`);
   }
 
@@ -427,6 +450,21 @@ export class Cycle {
     return id;
   }
 
+  private eventBase() {
+    return { project: this.d.layout.project, at: new Date().toISOString() };
+  }
+
+  /**
+   * Tells people when a task needs them: failed, or blocked for a reason a person must fix (no
+   * worker, refused credentials). Blocks that follow from another task's failure would only echo it.
+   */
+  private attention(t: TaskState): void {
+    if (t.status === 'failed') this.notifier.notify({ kind: 'task_failed', ...this.eventBase(), taskId: t.id, title: t.title, reason: t.reason });
+    else if (t.status === 'blocked' && (t.blockedBy === 'worker' || t.blockedBy === 'auth')) {
+      this.notifier.notify({ kind: 'task_blocked', ...this.eventBase(), taskId: t.id, title: t.title, reason: t.reason });
+    }
+  }
+
   /** Sums the run's spend (live workers included) and pauses spawning when a run budget is reached. */
   private async checkBudget(): Promise<void> {
     const live = new Map<string, UsageRecord>();
@@ -446,6 +484,7 @@ export class Cycle {
       this.note(msg);
       this.d.log(msg);
       if (c.AURA_RUN_BUDGET_ACTION === 'stop') for (const w of this.pool.list()) void this.pool.stop(w.task, BUDGET_STOP_REASON);
+      this.notifier.notify({ kind: 'budget_reached', ...this.eventBase(), reason: over });
     } else if (!over && p?.kind === 'budget') {
       this.state.pause = null;
       this.journalNow({ kind: 'decision', msg: 'the run budget allows more work again; resuming', data: { state: { pause: null } } });
@@ -618,6 +657,7 @@ export class Cycle {
     this.state.tasks[t.id] = r.task;
     this.drafts.push(r.entry);
     this.d.log(`${t.id}: ${t2.status} → ${r.task.status} (${r.task.reason})`);
+    this.attention(r.task);
   }
 
   private checkGroup(t: TaskState): void {
@@ -723,6 +763,7 @@ export class Cycle {
   async close(leaveWorkers: boolean): Promise<void> {
     this.stalls.close();
     this.watchdog.close();
+    await this.notifier.close();
     if (leaveWorkers) this.pool.detachAll();
     this.journalNow({ kind: 'daemon', msg: `daemon stopped (PID ${process.pid})${leaveWorkers && runningTasks(this.state).length ? '; workers left running' : ''}` });
     await this.commit();

@@ -13,7 +13,7 @@ describe('SETTINGS', () => {
       // One sentence: no full stop followed by a new sentence inside.
       assert.doesNotMatch(s.description.slice(0, -1), /\.\s+[A-Z]/, key);
       assert.ok(s.accepts.length > 0, key);
-      assert.ok(['api', 'loop', 'workers', 'watchdog'].includes(s.group), key);
+      assert.ok(['api', 'loop', 'workers', 'watchdog', 'notify'].includes(s.group), key);
     }
   });
 
@@ -29,9 +29,9 @@ describe('SETTINGS', () => {
     for (const key of SETTING_KEYS) {
       const d = settingOf(key).default;
       if (d === undefined) continue;
-      const r = parseSetting(key, String(d));
+      const r = parseSetting(key, Array.isArray(d) ? d.join(',') : String(d));
       assert.ok(r.ok, `${key} default ${String(d)}`);
-      assert.equal(r.value, d, key);
+      assert.deepEqual(r.value, d, key);
     }
   });
 
@@ -86,6 +86,13 @@ const CASES: Record<SettingKey, { wrong: string; outOfRange: string; valid: [str
   AURA_LEAVE_WORKERS_ON_EXIT: { wrong: 'maybe', outOfRange: '2', valid: ['YES', true] },
   AURA_WORKER_RESOURCE_GUARD: { wrong: 'enabled?', outOfRange: '-1', valid: ['off', false] },
   AURA_WORKER_CGROUP_SCOPES: { wrong: '2', outOfRange: 'maybe', valid: ['yes', true] },
+  AURA_NOTIFY_WEBHOOK_URL: { wrong: 'hooks.example', outOfRange: 'ftp://hooks.example/x', valid: ['http://127.0.0.1:9/hook', 'http://127.0.0.1:9/hook'] },
+  AURA_NOTIFY_COMMAND: { wrong: 'say\nhi', outOfRange: 'y'.repeat(4001), valid: ['notify-me --urgent', 'notify-me --urgent'] },
+  AURA_NOTIFY_DESKTOP: { wrong: 'loud', outOfRange: '2', valid: ['on', true] },
+  AURA_NOTIFY_EVENTS: { wrong: 'everything', outOfRange: 'goal_done,task_exploded', valid: ['Goal_Done, task_failed', ['goal_done', 'task_failed']] },
+  AURA_NOTIFY_WEBHOOK_EVENTS: { wrong: 'all', outOfRange: 'task_failed,nope', valid: ['task_failed', ['task_failed']] },
+  AURA_NOTIFY_DESKTOP_EVENTS: { wrong: 'all', outOfRange: 'nope', valid: ['goal_done', ['goal_done']] },
+  AURA_NOTIFY_COMMAND_EVENTS: { wrong: 'all', outOfRange: 'nope', valid: ['budget_reached,safe_mode', ['budget_reached', 'safe_mode']] },
   AURA_WORKER_MAX_CPU_PERCENT: { wrong: '50%', outOfRange: '101', valid: ['100', 100] },
   AURA_WORKER_MAX_SYSTEM_MEMORY_PERCENT: { wrong: 'half', outOfRange: '100.5', valid: ['99.5', 99.5] },
   AURA_WORKER_MAX_SYSTEM_MEMORY_GB: { wrong: '8GB', outOfRange: '-8', valid: ['8', 8] },
@@ -127,7 +134,7 @@ describe('every key validates', () => {
     }
     test(`${key} accepts ${JSON.stringify(c.valid[0])}`, () => {
       const { config, sources } = load({ env: { [key]: c.valid[0] } });
-      assert.equal(config[key], c.valid[1]);
+      assert.deepEqual(config[key], c.valid[1]);
       assert.equal(sources[key].source, 'environment');
     });
   }

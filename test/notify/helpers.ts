@@ -7,8 +7,8 @@ import type { NotifyConfig } from '../../src/notify/index.js';
 
 const base = { project: 'demo', at: '2025-01-02T03:04:05.000Z' };
 
-/** One sample event of every kind. */
-export const SAMPLES: Record<AttentionKind, AttentionEvent> = {
+/** One sample event of every kind, each typed as its own kind so tests can spread and change facts. */
+export const SAMPLES: { [K in AttentionKind]: Extract<AttentionEvent, { kind: K }> } = {
   goal_done: { ...base, kind: 'goal_done', goal: 'Ship the report', tasks: 3, durationMs: 3_723_000, costUsd: 1.5 },
   task_failed: { ...base, kind: 'task_failed', taskId: 't2', title: 'Train model', reason: 'out of attempts (3)' },
   task_blocked: { ...base, kind: 'task_blocked', taskId: 't3', title: 'Write docs', reason: 'dependency t2 failed' },
