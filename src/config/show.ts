@@ -1,23 +1,31 @@
 // Showing configuration to people: the effective values (`aura config`) and the reference table
 // for the README. Both walk SETTINGS, so a new setting shows up everywhere without extra work.
+import { z } from 'zod';
 import { displayValue } from './format.js';
 import type { Origin } from './load.js';
 import { type Config, GROUPS, type Group, SETTING_KEYS, type SettingKey, settingOf } from './schema.js';
 
-export interface JsonEntry {
-  /** The effective value; secrets masked; null when unset. */
-  value: string | number | boolean | null;
-  source: Origin['source'];
-  /** The file path for file sources, otherwise the same as source. */
-  detail: string;
-  default: string | number | boolean | null;
-  description: string;
-}
+const Scalar = z.union([z.string(), z.number(), z.boolean(), z.array(z.string()), z.null()]);
 
-function jsonValue(key: SettingKey, value: unknown): string | number | boolean | null {
+/** One setting in `aura config --json` (the output is a record keyed by setting name). */
+export const JsonEntry = z.object({
+  /** The effective value; secrets masked; null when unset. */
+  value: Scalar,
+  source: z.enum(['default', '~/.aura/config.env', '.env', 'environment', 'flag']),
+  /** The file path for file sources, otherwise the same as source. */
+  detail: z.string(),
+  default: Scalar,
+  description: z.string(),
+});
+export type JsonEntry = z.infer<typeof JsonEntry>;
+
+/** `aura config --json`. */
+export const ConfigJson = z.record(z.string(), JsonEntry);
+
+function jsonValue(key: SettingKey, value: unknown): JsonEntry['value'] {
   if (value === undefined) return null;
   if (settingOf(key).secret) return displayValue(key, value);
-  return value as string | number | boolean;
+  return value as JsonEntry['value'];
 }
 
 function table(rows: string[][]): string {
