@@ -2,7 +2,9 @@
 // commands (`aura wake`, `aura status`) do not pay for the daemon's dependencies at start-up.
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT } from '../util/errors.js';
+import { register as registerDoctor } from './doctor.js';
 import { reportError } from './output.js';
+import { register as registerSetup } from './setup.js';
 import { packageVersion } from './version.js';
 
 const EXIT_CODES = `
@@ -112,6 +114,8 @@ ${EXIT_CODES}`);
     .option('-d, --dir <project>', 'project directory (its .env is read)')
     .action((o) => run(import('./config.js').then((m) => m.configCommand(o))));
 
+  registerDoctor(program, run);
+  registerSetup(program, run);
   return program;
 }
 

@@ -150,9 +150,7 @@ class Prompter {
       const onSigint = () => this.rl.close();
       this.rl.once('close', onClose);
       this.rl.once('SIGINT', onSigint);
-      this.io.output.write(question);
-      this.muted = hidden;
-      this.rl.question('', (answer) => {
+      this.rl.question(question, (answer) => {
         this.rl.off('close', onClose);
         this.rl.off('SIGINT', onSigint);
         if (hidden) {
@@ -161,6 +159,8 @@ class Prompter {
         }
         resolve(answer.trim());
       });
+      // question() has written the prompt by now; from here on, what is typed is not echoed.
+      this.muted = hidden;
     });
   }
 

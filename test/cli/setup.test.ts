@@ -1,6 +1,6 @@
 // `aura setup`: value handling (unit) and the command end to end with a temp HOME.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -200,5 +200,47 @@ describe('aura setup (command)', () => {
     assert.match(refused.stdout, /API check: fail: key refused \(HTTP 401/);
     assert.match(refused.stdout, /written all the same/);
     assert.deepEqual(readValues(bad), { AURA_API_KEY: 'sk-ant-wrong-key-123456', AURA_API_BASE_URL: baseUrl, AURA_API_MODEL: 'claude-x' });
+  });
+});
+
+// util-linux `script` gives the command a pseudo-terminal; without it this test is skipped.
+const hasScript = spawnSync('script', ['--version']).status === 0;
+
+describe('aura setup (interactive, through a pseudo-terminal)', { skip: !hasScript && 'util-linux script(1) not found' }, () => {
+  it('prompts with defaults, does not echo the key, re-asks a bad value, writes only what changed', async () => {
+    const env = testEnv();
+    const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+    const cmd = [process.execPath, ...commandArgv('setup', ['--no-test'])].map(quote).join(' ');
+    const child = spawn('script', ['-qec', cmd, '/dev/null'], { cwd: os.tmpdir(), env: commandEnv('setup', env), stdio: ['pipe', 'pipe', 'pipe'] });
+    const typed = 'sk-ant-typed-secret-98765';
+    const answers: [string, string][] = [
+      ['API key', `${typed}\r`],
+      ['API base URL [https://api.anthropic.com]', '\r'],
+      ['Planner model [claude-sonnet-4-5]', 'claude-opus-4\r'],
+      ['Worker backend', 'nope\r'],
+      ['Worker backend', 'codex\r'],
+    ];
+    let out = '';
+    let from = 0;
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString();
+      const a = answers[0];
+      if (!a) return;
+      const i = out.indexOf(a[0], from);
+      const end = i < 0 ? -1 : out.indexOf(']: ', i);
+      if (end < 0) return;
+      from = end;
+      answers.shift();
+      child.stdin.write(a[1]);
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    const code = await new Promise<number | null>((r) => child.on('exit', r));
+    clearTimeout(timer);
+    assert.equal(code, 0, out);
+    assert.equal(answers.length, 0, `unanswered prompts; output:\n${out}`);
+    assert.doesNotMatch(out, new RegExp(typed), 'the key is not echoed');
+    assert.match(out, /AURA_LAYER2_BACKEND: expected one of/);
+    assert.deepEqual(readValues(env), { AURA_API_KEY: typed, AURA_API_MODEL: 'claude-opus-4', AURA_LAYER2_BACKEND: 'codex' });
+    assert.equal(modeOf(configFile(env)), 0o600);
   });
 });
