@@ -15,6 +15,8 @@ import { AuraError, errnoCode } from '../util/errors.js';
 
 export const TAIL_MARKER = '[… tail …]';
 const POLL_MS = 250;
+/** Bytes of printed output kept to line a new tail up with. */
+const RECENT = 4096;
 
 export interface LogsOptions {
   dir?: string;
@@ -26,6 +28,8 @@ export interface LogsOptions {
 }
 
 type Kind = 'stdout' | 'stderr' | 'events';
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 const FILE: Record<Kind, string> = { stdout: 'stdout.log', stderr: 'stderr.log', events: 'output.jsonl' };
 
@@ -230,6 +234,8 @@ class FileFollower {
   private lastTail: Buffer | null = null;
   private lastLine = '';
   private partial = '';
+  /** The last bytes printed (stdout/stderr), to check that a new tail lines up with them. */
+  private recent: Buffer = Buffer.alloc(0);
   /** The last byte printed was a newline (or nothing was printed): a marker may follow directly. */
   private atLineStart = true;
 
@@ -248,6 +254,8 @@ class FileFollower {
     if (this.kind !== 'events') {
       this.out(buf.toString('utf8'));
       this.atLineStart = buf[buf.length - 1] === 0x0a;
+      this.recent = Buffer.concat([this.recent, buf.subarray(Math.max(0, buf.length - RECENT))]);
+      if (this.recent.length > RECENT) this.recent = this.recent.subarray(this.recent.length - RECENT);
       return;
     }
     const text = this.partial + buf.toString('utf8');
@@ -272,52 +280,80 @@ class FileFollower {
     this.atLineStart = true;
   }
 
+  /**
+   * The tail file with the stream byte count it goes with (status.json, written just before it in the
+   * same tick): read count, tail, count, and trust the pair only when the count did not move meanwhile.
+   */
+  private async readTail(): Promise<{ tail: Buffer; total: number | null } | null> {
+    for (let i = 0; i < 3; i++) {
+      const before = await this.streamBytes();
+      const tail = await readOrNull(`${this.file}.tail`);
+      if (tail === null) return null;
+      if (this.kind === 'events') return { tail, total: null };
+      const after = await this.streamBytes();
+      if (before !== null && before === after) return { tail, total: after };
+      await sleep(20);
+    }
+    return null; // the writer is busy; next poll
+  }
+
   /** Prints the last `n` lines of what is there now, and follows from there. */
   async start(n: number): Promise<void> {
     const text = await readLog(this.dir, this.kind, n);
     if (text) this.out(withNewline(text));
     this.headPos = (await sizeOf(this.file)) ?? 0;
-    if (existsSync(`${this.file}.tail`)) {
-      this.inTail = true;
-      this.lastTail = await readOrNull(`${this.file}.tail`);
-      this.streamPos = (await this.streamBytes()) ?? this.headPos + (this.lastTail?.length ?? 0);
-      if (this.kind === 'events' && this.lastTail) {
-        const lines = this.lastTail.toString('utf8').split('\n').filter((l) => l.trim());
-        this.lastLine = lines[lines.length - 1] ?? '';
-      }
-    }
+    const t = existsSync(`${this.file}.tail`) ? await this.readTail() : null;
+    if (!t) return;
+    this.inTail = true;
+    this.lastTail = t.tail;
+    this.streamPos = t.total ?? this.headPos + t.tail.length;
+    this.recent = t.tail.subarray(Math.max(0, t.tail.length - RECENT));
+    const lines = t.tail.toString('utf8').split('\n').filter((l) => l.trim());
+    this.lastLine = lines[lines.length - 1] ?? '';
   }
 
   async poll(): Promise<void> {
     const size = (await sizeOf(this.file)) ?? 0;
     if (size > this.headPos) {
+      // Once past the head, growth means the writer is closing the file (note + whole tail): wait
+      // until it has finished (exit.json comes after), then print only what was not printed yet.
+      if (this.inTail && !existsSync(path.join(this.dir, 'exit.json'))) return;
       const added = await readRange(this.file, this.headPos, size);
       this.headPos = size;
       if (!this.inTail) this.emit(added);
       else await this.emitClosedTail(added);
       return;
     }
-    const tail = await readOrNull(`${this.file}.tail`);
-    if (tail === null || (this.lastTail && tail.equals(this.lastTail))) return;
+    if (!existsSync(`${this.file}.tail`)) return;
+    const t = await this.readTail();
+    if (!t || (this.lastTail && t.tail.equals(this.lastTail))) return;
     if (!this.inTail) {
       this.inTail = true;
       if (this.partial) this.emit(Buffer.from('\n'));
       this.marker(TAIL_MARKER);
       this.streamPos = this.headPos;
     }
-    this.lastTail = tail;
-    this.emitTail(tail, await this.streamBytes());
+    if (this.emitTail(t.tail, t.total)) this.lastTail = t.tail;
   }
 
-  /** A tail file covering the stream bytes [total - len, total): print what was not printed yet. */
-  private emitTail(tail: Buffer, total: number | null): void {
+  /**
+   * A tail covering the stream bytes [total - len, total): prints what was not printed yet. Returns
+   * false (printing nothing) when the tail does not line up with what was printed (a torn read).
+   */
+  private emitTail(tail: Buffer, total: number | null): boolean {
     if (total !== null) {
       const start = total - tail.length;
-      if (this.streamPos < start) this.marker(`[… ${start - this.streamPos} bytes not kept …]`);
-      const skip = this.streamPos > start ? this.streamPos - start : 0;
-      if (skip < tail.length) this.emit(tail.subarray(skip));
-      this.streamPos = Math.max(this.streamPos, total);
-      return;
+      const overlap = this.streamPos - start;
+      if (overlap > tail.length || total < this.streamPos) return false;
+      if (overlap > 0) {
+        const w = Math.min(overlap, this.recent.length);
+        if (!tail.subarray(overlap - w, overlap).equals(this.recent.subarray(this.recent.length - w))) return false;
+      } else if (overlap < 0) {
+        this.marker(`[… ${-overlap} bytes not kept …]`);
+      }
+      this.emit(tail.subarray(Math.max(0, overlap)));
+      this.streamPos = total;
+      return true;
     }
     // output.jsonl: no byte count; continue after the last line already printed, if it is still there.
     const text = tail.toString('utf8');
@@ -326,6 +362,7 @@ class FileFollower {
     if (at < 0) rest = rest.slice(rest.indexOf('\n') + 1); // a ring tail starts mid-line
     this.partial = '';
     this.emit(Buffer.from(rest));
+    return true;
   }
 
   /** The writer closed the file: it appended a note and the whole tail. Print only the unseen end. */
@@ -349,8 +386,6 @@ class FileFollower {
     }
   }
 }
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 async function follow(
   layout: Layout,

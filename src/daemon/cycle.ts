@@ -28,6 +28,7 @@ import { gatherArtifacts } from './artifacts.js';
 import { launch, prepareAttempt } from './attempts.js';
 import { readExitFile, WorkerPool, type WorkerExit } from './pool.js';
 import { renderProgress, type DaemonInfoFn } from './render.js';
+import { writeSummaries } from '../summaries/write.js';
 import { BUDGET_STOP_REASON, SHUTDOWN_REASON } from '../core/tree.js';
 import { budgetExceeded, runTotals, type Totals } from '../core/budget.js';
 import { STALL_PREFIX } from '../core/stall.js';
@@ -758,6 +759,9 @@ export class Cycle {
     const info = this.d.daemonInfo();
     const note = this.notes.slice(-3).join(' · ');
     await renderProgress(this.d.layout, this.state, note ? { ...info, note } : info, this.recent);
+    // Summaries of finished tasks and, once the goal is done, the final report (never throws).
+    const r = await writeSummaries(this.d.layout, this.state);
+    for (const e of r.errors) this.d.log(`summaries: ${e}`);
   }
 
   async close(leaveWorkers: boolean): Promise<void> {

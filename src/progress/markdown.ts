@@ -43,6 +43,8 @@ function overallSection(view: ProgressView): string {
     if (stuck.length > ATTENTION_MAX) named.push(`and ${stuck.length - ATTENTION_MAX} more`);
     lines.push('', `**Needs attention:** ${named.join(' · ')}`);
   }
+  // progress.md lives in .aura/state/; the summaries beside it in .aura/summaries/.
+  if (overall.state === 'done') lines.push('', 'Final report: [../summaries/final-report.md](../summaries/final-report.md) · per-task summaries in `.aura/summaries/`');
   return lines.join('\n');
 }
 

@@ -28,6 +28,9 @@ describe('the example mission', () => {
       assert.ok(readFileSync(p.file(f)).length > 0);
     }
     assert.match(progress, /verify passed/);
+    assert.match(progress, /Final report: \[\.\.\/summaries\/final-report\.md\]/);
+    assert.match(p.read('.aura/summaries/final-report.md'), /Word-frequency|word-frequency/);
+    for (const id of ids) assert.match(p.read(`.aura/summaries/${id}.md`), /verified/);
     const log = p.read('.aura/logs/aura.log').trim().split('\n').map((l) => JSON.parse(l) as { msg: string });
     assert.ok(log.some((e) => /goal done/.test(e.msg)), 'the run is in .aura/logs/aura.log');
     assert.match(progress, /\*\*Done\*\*/);

@@ -106,16 +106,18 @@ describe('summaries', () => {
     const layout = layoutFor(p.dir);
     const state = await stateOf(p.dir);
 
-    // Before the daemon writes them, the list says so and printing renders from the state.
+    // The daemon wrote them as the run ended: every summary and the final report are there.
+    assert.ok(p.exists('.aura/summaries/one.md') && p.exists('.aura/summaries/two.md') && p.exists('.aura/summaries/final-report.md'));
+    assert.deepEqual((await writeSummaries(layout, state)).written, [], 'up to date: nothing rewritten');
+
+    // Removed, the list says so; written again, they are the same.
+    for (const f of ['one.md', 'two.md', 'final-report.md']) rmSync(p.file(`.aura/summaries/${f}`));
     const before = await json(SummariesListJson, ['summaries'], p.dir);
     assert.deepEqual(before.tasks.map((t) => [t.task, t.status, t.written]), [['one', 'done', false], ['two', 'done', false]]);
     assert.equal(before.finalReport.due, true);
-
     const r = await writeSummaries(layout, state, await readJournal(layout.journalFile));
     assert.deepEqual(r.errors, []);
     assert.equal(r.written.length, 3);
-    assert.ok(p.exists('.aura/summaries/one.md') && p.exists('.aura/summaries/two.md') && p.exists('.aura/summaries/final-report.md'));
-    assert.deepEqual((await writeSummaries(layout, state)).written, [], 'up to date: nothing rewritten');
 
     const list = await json(SummariesListJson, ['summaries'], p.dir);
     assert.ok(list.tasks.every((t) => t.written && t.upToDate));
