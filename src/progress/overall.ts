@@ -59,6 +59,7 @@ export function overallOf(
   if (counts.failed > 0) parts.push(`${counts.failed} failed`);
   if (counts.blocked > 0) parts.push(`${counts.blocked} blocked`);
   if (stuck > 0) parts.push('needs attention');
+  if (state.pause) parts.push(`paused: ${state.pause.reason}`);
 
   const live = daemon.mode === 'running' || daemon.mode === 'sleeping';
   // The retry time is the news only while nothing runs; otherwise the tree shows it per task.
@@ -70,7 +71,8 @@ export function overallOf(
   // A daemon that says "done" while tasks disagree has stopped short; say so instead of "Done".
   if (daemon.mode === 'stopped' || daemon.mode === 'done') return make('stopped', 'Stopped', detail, stuck > 0);
   if (daemon.mode === 'draining') return make('draining', 'Draining', detail, stuck > 0);
-  if (active > 0) return make('working', 'Working', detail, stuck > 0);
+  if (active > 0) return make('working', state.pause ? 'Working, paused' : 'Working', detail, stuck > 0);
+  if (state.pause) return make('waiting', 'Paused', detail, stuck > 0);
   if (counts.pending > 0) return make('waiting', 'Waiting', detail, stuck > 0);
   return make('stuck', 'Stuck', detail, true);
 }
