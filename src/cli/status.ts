@@ -1,19 +1,32 @@
-import { buildView, statusJson } from '../progress/view.js';
+// Kept free of zod on the common path (see store/state-peek.ts): aura status must start fast.
+import { buildView } from '../progress/view.js';
 import { renderStatusText } from '../progress/terminal.js';
 import { layoutFor, type Layout } from '../store/layout.js';
-import { readJournalTail } from '../store/journal.js';
-import { readStateReadOnly } from '../store/state-store.js';
+import { readJournalTail } from '../store/journal-read.js';
+import { peekState } from '../store/state-peek.js';
+import type { RunState } from '../store/schema.js';
 import { AuraError } from '../util/errors.js';
 import { daemonInfo } from './daemon-info.js';
 import { findProject } from './project.js';
 
-async function render(layout: Layout, project: string, json: boolean): Promise<string> {
+async function loadState(layout: Layout, project: string): Promise<RunState> {
+  const quick = peekState(layout);
+  if (quick) return quick;
+  const { readStateReadOnly } = await import('../store/state-store.js');
   const { state, recovery } = await readStateReadOnly(layout);
   if (!state) throw new AuraError('NO_DAEMON', `no aura run in ${project} (no .aura/state/state.json)`, 'start one with `aura <task-file>`');
   if (recovery) process.stderr.write(`aura: note: ${recovery.reason}\n`);
+  return state;
+}
+
+async function render(layout: Layout, project: string, json: boolean): Promise<string> {
+  const state = await loadState(layout, project);
   const daemon = await daemonInfo(layout, state.doneAt);
   const now = new Date();
-  if (json) return JSON.stringify(statusJson(state, daemon, now), null, 2) + '\n';
+  if (json) {
+    const { statusJson } = await import('../progress/status-json.js');
+    return JSON.stringify(statusJson(state, daemon, now), null, 2) + '\n';
+  }
   const journalTail = await readJournalTail(layout.journalFile, 40);
   return renderStatusText(buildView({ state, journalTail, daemon, now })) + '\n';
 }

@@ -8,7 +8,10 @@ import { elapsedMs } from './format.js';
 import { countByStatus, overallOf } from './overall.js';
 import { activeAttempt, lastEvidence } from './task-view.js';
 import { taskForest, type TaskNode } from './tree.js';
-import { DaemonMode, OverallState, type DaemonInfo } from './types.js';
+import { DAEMON_MODES, OVERALL_STATES, type DaemonInfo } from './types.js';
+
+const OverallState = z.enum(OVERALL_STATES);
+const DaemonMode = z.enum(DAEMON_MODES);
 
 export const RunningJson = z.object({
   /** Null while the worker is being spawned (no process recorded yet). */

@@ -1,11 +1,10 @@
 // The progress view model: what progress.md and `aura status` show, as plain data. buildView makes
 // it from state + journal; the renderers only lay it out. Strings here are raw (not escaped) but
 // already bounded, so every renderer stays bounded without repeating the limits.
-import { z } from 'zod';
 import type { JournalEntry, RunState, TaskStatus } from '../store/schema.js';
 
-export const DaemonMode = z.enum(['running', 'sleeping', 'draining', 'stopped', 'done']);
-export type DaemonMode = z.infer<typeof DaemonMode>;
+export const DAEMON_MODES = ['running', 'sleeping', 'draining', 'stopped', 'done'] as const;
+export type DaemonMode = (typeof DAEMON_MODES)[number];
 
 /** What the caller knows about the daemon; state.json does not hold it. */
 export interface DaemonInfo {
@@ -30,8 +29,8 @@ export interface ProgressInput {
  * The one-word answer to "what is it doing": working (workers busy), waiting (nothing running,
  * something will run later), stuck (nothing can move without a person), draining, stopped, done.
  */
-export const OverallState = z.enum(['working', 'waiting', 'stuck', 'draining', 'stopped', 'done']);
-export type OverallState = z.infer<typeof OverallState>;
+export const OVERALL_STATES = ['working', 'waiting', 'stuck', 'draining', 'stopped', 'done'] as const;
+export type OverallState = (typeof OVERALL_STATES)[number];
 
 export interface OverallView {
   state: OverallState;

@@ -10,7 +10,6 @@ import { usageText } from './usage.js';
 import type { DaemonInfo, DaemonView, DecisionView, ProgressInput, ProgressView, TotalsView, WorkerView } from './types.js';
 import { COMMAND_MAX, DECISIONS_MAX, TEXT_MAX, TITLE_MAX } from './types.js';
 
-export { statusJson, StatusJson, TaskJson } from './status-json.js';
 export type * from './types.js';
 
 /** Journal kinds worth a line in "recent decisions": what aura decided and what changed because of it. */

@@ -3,7 +3,8 @@
 // Lines that are not valid entries are skipped here; Journal.open counts them.
 import fsp from 'node:fs/promises';
 import { errnoCode } from '../util/errors.js';
-import { JournalEntry } from './schema.js';
+import { JOURNAL_KINDS, TASK_STATUSES } from './kinds.js';
+import type { JournalEntry } from './schema.js';
 
 const CHUNK = 64 * 1024;
 const NL = 0x0a;
@@ -22,8 +23,25 @@ export function parseLine(line: Buffer | string): ParsedLine {
     if (err instanceof SyntaxError) return { json: false, entry: null };
     throw err;
   }
-  const r = JournalEntry.safeParse(value);
-  return { json: true, entry: r.success ? r.data : null };
+  return { json: true, entry: asJournalEntry(value) };
+}
+
+const isInt = (v: unknown, min: number): v is number => typeof v === 'number' && Number.isInteger(v) && v >= min;
+const optString = (v: unknown) => v === undefined || typeof v === 'string';
+const optStatus = (v: unknown) => v === undefined || (TASK_STATUSES as readonly unknown[]).includes(v);
+
+/**
+ * The JournalEntry schema checked by hand, not with zod: read-only commands read the journal and
+ * must start fast. (test/store checks it agrees with the zod schema.)
+ */
+export function asJournalEntry(v: unknown): JournalEntry | null {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return null;
+  const o = v as Record<string, unknown>;
+  if (!isInt(o.seq, 1) || typeof o.ts !== 'string' || !isInt(o.cycle, 0)) return null;
+  if (!(JOURNAL_KINDS as readonly unknown[]).includes(o.kind) || typeof o.msg !== 'string') return null;
+  if (!optString(o.task) || !optStatus(o.from) || !optStatus(o.to)) return null;
+  if (o.data !== undefined && (typeof o.data !== 'object' || o.data === null || Array.isArray(o.data))) return null;
+  return o as unknown as JournalEntry;
 }
 
 async function openOrNull(file: string): Promise<fsp.FileHandle | null> {

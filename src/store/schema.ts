@@ -1,8 +1,10 @@
 // The persisted shapes: state.json and journal.jsonl lines. zod is the single source of truth; the
 // TypeScript types below are inferred from it so code and file format cannot drift apart.
 import { z } from 'zod';
+import { JOURNAL_KINDS, TASK_STATUSES } from './kinds.js';
+import { STATE_VERSION } from './version.js';
 
-export const STATE_SCHEMA_VERSION = 1;
+export const STATE_SCHEMA_VERSION = STATE_VERSION;
 
 /**
  * Task statuses (documented in the README):
@@ -14,7 +16,7 @@ export const STATE_SCHEMA_VERSION = 1;
  * - blocked:   cannot start: a dependency failed, or no worker can run it
  * - archived:  removed from task.md; history kept, never run again
  */
-export const TaskStatus = z.enum(['pending', 'running', 'verifying', 'done', 'failed', 'blocked', 'archived']);
+export const TaskStatus = z.enum(TASK_STATUSES);
 export type TaskStatus = z.infer<typeof TaskStatus>;
 
 /** How one attempt ended, as far as the worker process goes (before the evidence gate). */
@@ -191,16 +193,7 @@ export const RunState = z.object({
 });
 export type RunState = z.infer<typeof RunState>;
 
-export const JournalKind = z.enum([
-  'daemon', // started, stopped, recovered, lock taken over
-  'wake', // why a cycle ran
-  'taskfile', // task.md read, changed, invalid
-  'decision', // the planner's decision and its reason
-  'status', // a task changed status
-  'attempt', // a worker started / ended
-  'evidence', // what the evidence gate checked and found
-  'warning',
-]);
+export const JournalKind = z.enum(JOURNAL_KINDS);
 export type JournalKind = z.infer<typeof JournalKind>;
 
 export const JournalEntry = z.object({

@@ -1,7 +1,7 @@
 // The --json shapes of the operator commands (summaries, changelog, projects, clean-workspaces), as
 // zod schemas. The commands import only the types, so loading a command does not load zod.
 import { z } from 'zod';
-import { OverallState } from '../progress/types.js';
+import { OVERALL_STATES } from '../progress/types.js';
 import { TaskStatus } from '../store/schema.js';
 
 // ---- aura summaries ----------------------------------------------------------------------------
@@ -73,7 +73,7 @@ export const ProjectJson = z.object({
   taskFile: z.string().nullable(),
   goal: z.string().nullable(),
   /** working | waiting | stuck | draining | stopped | done, as in `aura status`; "unreadable" when the state could not be read. */
-  overall: z.union([OverallState, z.literal('unreadable')]),
+  overall: z.union([z.enum(OVERALL_STATES), z.literal('unreadable')]),
   daemon: z.object({ pid: z.number().int().positive().nullable(), alive: z.boolean() }),
   counts: z.record(z.string(), z.number().int().nonnegative()),
   updatedAt: z.string().nullable(),

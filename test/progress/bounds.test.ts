@@ -4,7 +4,8 @@ import type { Evidence, JournalEntry, TaskState } from '../../src/store/schema.j
 import { loadProgressTemplate } from '../../src/progress/load-template.js';
 import { renderMarkdown } from '../../src/progress/markdown.js';
 import { LINE_MAX, renderStatusText } from '../../src/progress/terminal.js';
-import { buildView, StatusJson, statusJson } from '../../src/progress/view.js';
+import { buildView } from '../../src/progress/view.js';
+import { StatusJson, statusJson } from '../../src/progress/status-json.js';
 import { attempt, DAEMON, fixtureState, NOW, task } from './fixture.js';
 import { tables } from './md-check.js';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { StatusJson, statusJson, type TaskJson } from '../../src/progress/view.js';
+import { StatusJson, statusJson, type TaskJson } from '../../src/progress/status-json.js';
 import { DAEMON, fixtureState, NOW } from './fixture.js';
 
 describe('statusJson', () => {

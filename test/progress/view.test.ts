@@ -200,7 +200,7 @@ describe('buildView', () => {
 describe('usage and live resources', () => {
   it('sums tokens and cost per task and per run, and shows live figures for running workers', async () => {
     const { renderMarkdown } = await import('../../src/progress/markdown.js');
-    const { statusJson, StatusJson } = await import('../../src/progress/view.js');
+    const { statusJson, StatusJson } = await import('../../src/progress/status-json.js');
     const { loadProgressTemplate } = await import('../../src/progress/load-template.js');
     const state = fixtureState();
     const first = Object.values(state.tasks).find((t) => t.attempts.length > 0)!;

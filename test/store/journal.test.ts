@@ -4,6 +4,8 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { Journal, MAX_LINE_BYTES, readJournal, readJournalSince, readJournalTail, type NewJournalEntry } from '../../src/store/journal.js';
 import { entry, fixedNow, tempProject, writeJournal } from './fixtures.js';
+import { asJournalEntry } from '../../src/store/journal-read.js';
+import { JournalEntry as JournalEntrySchema } from '../../src/store/schema.js';
 
 const draft = (msg: string, patch: Partial<NewJournalEntry> = {}): NewJournalEntry => ({
   ts: '2026-03-01T10:00:00.000Z',
@@ -151,4 +153,26 @@ test('an invalid entry is refused and does not consume a seq', async (t) => {
   const [e] = await j.append([draft('fine')]);
   assert.equal(e?.seq, 1);
   assert.equal((await readJournal(L.journalFile)).length, 1);
+});
+
+
+test('the hand-written journal line check agrees with the zod schema', () => {
+  const ok = { seq: 3, ts: '2026-01-01T00:00:00.000Z', cycle: 1, kind: 'status', task: 'a', from: 'pending', to: 'running', msg: 'x', data: { a: 1 } };
+  const rows: unknown[] = [
+    ok,
+    { ...ok, task: undefined, from: undefined, to: undefined, data: undefined },
+    { ...ok, seq: 0 },
+    { ...ok, seq: 1.5 },
+    { ...ok, cycle: -1 },
+    { ...ok, kind: 'nope' },
+    { ...ok, to: 'sideways' },
+    { ...ok, msg: 3 },
+    { ...ok, data: [] },
+    { ...ok, data: null },
+    { ...ok, ts: 5 },
+    null,
+    [],
+    'line',
+  ];
+  for (const r of rows) assert.equal(asJournalEntry(r) !== null, JournalEntrySchema.safeParse(r).success, JSON.stringify(r));
 });
