@@ -3,6 +3,7 @@
 // must not leave anything behind in a daemon that runs for days.
 import { spawn as nodeSpawn } from 'node:child_process';
 import { errnoCode } from '../util/errors.js';
+import { killGroup } from '../watchdog/run-command.js';
 import { clip } from '../progress/format.js';
 
 export type SpawnLike = typeof nodeSpawn;
@@ -21,15 +22,6 @@ const STDERR_KEEP = 4096;
 // grandchild that keeps the pipe open must not hold the delivery.
 const STDERR_LINGER_MS = 200;
 
-function killGroup(pid: number | undefined): void {
-  if (pid === undefined) return;
-  try {
-    process.kill(-pid, 'SIGKILL');
-  } catch (err) {
-    // Gone between the exit and the kill: nothing left to stop.
-    if (errnoCode(err) !== 'ESRCH') throw err;
-  }
-}
 
 /** Resolves when the process exits 0; rejects with an Error whose message is the reason in words. */
 export function runProcess(spawnFn: SpawnLike, file: string, args: readonly string[], o: RunOptions): Promise<void> {

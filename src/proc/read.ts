@@ -5,16 +5,17 @@ import fs from 'node:fs';
 import { errnoCode } from '../util/errors.js';
 import { environHas, parseStat, splitNul, type ProcInfo } from './parse.js';
 
-const GONE = new Set(['ENOENT', 'ESRCH']);
+export const GONE: ReadonlySet<string> = new Set(['ENOENT', 'ESRCH']);
 // environ of another user's process (or under hidepid) is not ours to read.
-const UNREADABLE = new Set(['ENOENT', 'ESRCH', 'EACCES', 'EPERM']);
+export const UNREADABLE: ReadonlySet<string> = new Set(['ENOENT', 'ESRCH', 'EACCES', 'EPERM']);
 
 export function procPath(pid: number, file: string): string {
   if (!Number.isInteger(pid) || pid <= 0) throw new RangeError(`not a pid: ${pid}`);
   return `/proc/${pid}/${file}`;
 }
 
-function readOrNull(file: string, nullCodes: Set<string>): Buffer | null {
+/** A /proc file's bytes, or null when the error is one of `nullCodes` (gone, not ours). */
+export function readOrNull(file: string, nullCodes: ReadonlySet<string>): Buffer | null {
   try {
     return fs.readFileSync(file);
   } catch (err) {

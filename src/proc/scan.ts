@@ -1,33 +1,15 @@
 // Whole-system scans over /proc, one file at a time (one open fd at most); processes that vanish
 // mid-scan are skipped.
-import fs from 'node:fs';
-import { errnoCode } from '../util/errors.js';
-import { environHas, parseStat, type ProcInfo } from './parse.js';
-import { listPids, procPath } from './read.js';
-
-const GONE = new Set(['ENOENT', 'ESRCH']);
-const UNREADABLE = new Set(['ENOENT', 'ESRCH', 'EACCES', 'EPERM']);
-
+//
 // Synchronous reads on purpose: /proc files are generated in memory, and readFileSync costs about
 // 2 ms per 100 processes where fs.promises.readFile (a thread-pool round trip per file) costs 15–20.
 // A scan of 1,000 processes therefore blocks the loop ~20 ms instead of taking 200 ms asynchronously.
-function readOrNull(file: string, nullCodes: Set<string>): Buffer | null {
-  try {
-    return fs.readFileSync(file);
-  } catch (err) {
-    if (nullCodes.has(errnoCode(err) ?? '')) return null;
-    throw err;
-  }
-}
-
-function statOf(pid: number): ProcInfo | null {
-  const buf = readOrNull(procPath(pid, 'stat'), GONE);
-  return buf === null ? null : parseStat(buf.toString('utf8'));
-}
+import { environHas, type ProcInfo } from './parse.js';
+import { listPids, procPath, readOrNull, readStat, UNREADABLE } from './read.js';
 
 /** Every process visible in /proc right now (zombies included: filter on `state` if needed). */
 export async function scanProcesses(): Promise<ProcInfo[]> {
-  const stats = (await listPids()).map(statOf);
+  const stats = (await listPids()).map(readStat);
   return stats.filter((s): s is ProcInfo => s !== null);
 }
 
@@ -44,7 +26,7 @@ export async function findByEnvMarker(key: string, value: string): Promise<ProcI
     const env = readOrNull(procPath(pid, 'environ'), UNREADABLE);
     if (env === null || !environHas(env, entry)) return null;
     // Read stat after environ: a pid that exited in between is dropped rather than reported stale.
-    return statOf(pid);
+    return readStat(pid);
   });
   return found.filter((s): s is ProcInfo => s !== null);
 }

@@ -20,7 +20,8 @@ export type RunCommand = (argv: readonly string[], o: RunOptions) => Promise<Run
 
 const MAX_OUTPUT = 1024 * 1024;
 
-function killGroup(pid: number | undefined): void {
+/** SIGKILL to a process group we started; a group already gone is fine. */
+export function killGroup(pid: number | undefined): void {
   if (pid === undefined) return;
   try {
     process.kill(-pid, 'SIGKILL');

@@ -24,61 +24,13 @@ import {
   lockVerdict,
   nodeVerdict,
 } from '../../src/doctor/checks.js';
-import { AURA_BIN, projectsForThisFile, REPO, type RunResult, testEnv } from '../helpers/aura.js';
+import { projectsForThisFile, REPO, runAura, type RunResult, testEnv } from '../helpers/aura.js';
 
 const project = projectsForThisFile();
 
-// ── running the command ──
-// Through the built CLI once main.ts registers it (npm run build); until then through a stand-in for
-// main.ts that calls register() from the source exactly as main.ts will.
-const builtHas = (name: string) => {
-  const main = path.join(REPO, 'dist', 'cli', 'main.js');
-  return existsSync(main) && readFileSync(main, 'utf8').includes(`./${name}.js`) && existsSync(path.join(REPO, 'dist', 'cli', `${name}.js`));
-};
-
-const HARNESS = `
-const { Command, CommanderError } = await import(process.env.AURA_T_COMMANDER);
-const { register } = await import(process.env.AURA_T_REGISTER);
-const { reportError } = await import(process.env.AURA_T_OUTPUT);
-let pending = null;
-const program = new Command('aura');
-program.exitOverride();
-register(program, (p) => { pending = p; });
-let code = 0;
-try {
-  await program.parseAsync(process.argv.slice(1), { from: 'user' });
-  if (pending) code = await pending;
-} catch (err) {
-  code = err instanceof CommanderError ? (err.exitCode === 0 ? 0 : 2) : reportError(err);
-}
-process.exitCode = code;
-`;
-
+/** Runs `aura <name> …` through the built CLI (npm test builds first). */
 export function runCommand(name: string, args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv }): Promise<RunResult> {
-  const argv = builtHas(name)
-    ? [AURA_BIN, name, ...args]
-    : ['--import', import.meta.resolve('tsx'), '--input-type=module', '-e', HARNESS, name, ...args];
-  const env = {
-    ...opts.env,
-    AURA_T_COMMANDER: import.meta.resolve('commander'),
-    AURA_T_REGISTER: path.join(REPO, 'src', 'cli', `${name}.ts`),
-    AURA_T_OUTPUT: path.join(REPO, 'src', 'cli', 'output.ts'),
-  };
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, argv, { cwd: opts.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`aura ${name} timed out\nstdout:\n${stdout}\nstderr:\n${stderr}`));
-    }, 60_000);
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
-    });
-  });
+  return runAura([name, ...args], { cwd: opts.cwd, env: opts.env });
 }
 
 /** An env whose PATH has no agent CLI (an empty directory): node itself is run by absolute path. */

@@ -10,62 +10,11 @@ import { after, before, describe, it } from 'node:test';
 import { parseEnvText } from '../../src/config/envfile.js';
 import { quoteEnvValue, renderEnvFile, validateValues, valuesFromFlags } from '../../src/doctor/setup.js';
 import type { SettingKey } from '../../src/config/schema.js';
-import { AURA_BIN, REPO, type RunResult, testEnv } from '../helpers/aura.js';
+import { AURA_BIN, runAura, type RunResult, testEnv } from '../helpers/aura.js';
 
-// Through the built CLI once main.ts registers it (npm run build); until then through a stand-in for
-// main.ts that calls register() from the source exactly as main.ts will.
-const builtHas = (name: string) => {
-  const main = path.join(REPO, 'dist', 'cli', 'main.js');
-  return existsSync(main) && readFileSync(main, 'utf8').includes(`./${name}.js`) && existsSync(path.join(REPO, 'dist', 'cli', `${name}.js`));
-};
-
-const HARNESS = `
-const { Command, CommanderError } = await import(process.env.AURA_T_COMMANDER);
-const { register } = await import(process.env.AURA_T_REGISTER);
-const { reportError } = await import(process.env.AURA_T_OUTPUT);
-let pending = null;
-const program = new Command('aura');
-program.exitOverride();
-register(program, (p) => { pending = p; });
-let code = 0;
-try {
-  await program.parseAsync(process.argv.slice(1), { from: 'user' });
-  if (pending) code = await pending;
-} catch (err) {
-  code = err instanceof CommanderError ? (err.exitCode === 0 ? 0 : 2) : reportError(err);
-}
-process.exitCode = code;
-`;
-
-function commandArgv(name: string, args: string[]): string[] {
-  return builtHas(name) ? [AURA_BIN, name, ...args] : ['--import', import.meta.resolve('tsx'), '--input-type=module', '-e', HARNESS, name, ...args];
-}
-
-function commandEnv(name: string, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return {
-    ...env,
-    AURA_T_COMMANDER: import.meta.resolve('commander'),
-    AURA_T_REGISTER: path.join(REPO, 'src', 'cli', `${name}.ts`),
-    AURA_T_OUTPUT: path.join(REPO, 'src', 'cli', 'output.ts'),
-  };
-}
-
+/** `aura setup …` through the built CLI (npm test builds first), from a neutral directory. */
 function setup(args: string[], env: NodeJS.ProcessEnv): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, commandArgv('setup', args), { cwd: os.tmpdir(), env: commandEnv('setup', env), stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`aura setup timed out\nstdout:\n${stdout}\nstderr:\n${stderr}`));
-    }, 60_000);
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
-    });
-  });
+  return runAura(['setup', ...args], { cwd: os.tmpdir(), env, timeoutMs: 60_000 });
 }
 
 const configFile = (env: NodeJS.ProcessEnv) => path.join(env.HOME!, '.aura', 'config.env');
@@ -210,8 +159,8 @@ describe('aura setup (interactive, through a pseudo-terminal)', { skip: !hasScri
   it('prompts with defaults, does not echo the key, re-asks a bad value, writes only what changed', async () => {
     const env = testEnv();
     const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-    const cmd = [process.execPath, ...commandArgv('setup', ['--no-test'])].map(quote).join(' ');
-    const child = spawn('script', ['-qec', cmd, '/dev/null'], { cwd: os.tmpdir(), env: commandEnv('setup', env), stdio: ['pipe', 'pipe', 'pipe'] });
+    const cmd = [process.execPath, AURA_BIN, 'setup', '--no-test'].map(quote).join(' ');
+    const child = spawn('script', ['-qec', cmd, '/dev/null'], { cwd: os.tmpdir(), env, stdio: ['pipe', 'pipe', 'pipe'] });
     const typed = 'sk-ant-typed-secret-98765';
     const answers: [string, string][] = [
       ['API key', `${typed}\r`],

@@ -9,30 +9,10 @@ import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { TAIL_MARKER } from '../../src/cli/logs.js';
-import { REPO, projectsForThisFile, startDaemon, testEnv, waitFor, type Project } from '../helpers/aura.js';
+import { AURA_BIN, projectsForThisFile, startDaemon, testEnv, waitFor, type Project } from '../helpers/aura.js';
 
 const project = projectsForThisFile();
 
-// A CLI with just the ops commands, from their register() functions and the built dist/.
-const harnessDir = mkdtempSync(path.join(os.tmpdir(), 'aura-ops-cli-'));
-after(() => rmSync(harnessDir, { recursive: true, force: true }));
-const HARNESS = path.join(harnessDir, 'ops-cli.mjs');
-const url = (p: string) => pathToFileURL(p).href;
-writeFileSync(
-  HARNESS,
-  `import { Command, CommanderError } from ${JSON.stringify(url(createRequire(path.join(REPO, 'package.json')).resolve('commander')))};
-import { reportError } from ${JSON.stringify(url(path.join(REPO, 'dist/cli/output.js')))};
-const program = new Command('aura');
-program.exitOverride();
-let pending = null;
-const run = (p) => { pending = p; };
-(await import(${JSON.stringify(url(path.join(REPO, 'dist/cli/logs.js')))})).register(program, run);
-let code = 0;
-try { await program.parseAsync(process.argv); } catch (e) { code = e instanceof CommanderError ? (e.exitCode === 0 ? 0 : 2) : reportError(e); }
-if (pending) { try { code = await pending; } catch (e) { code = reportError(e); } }
-process.exit(code);
-`,
-);
 
 interface Follower {
   child: ChildProcess;
@@ -43,7 +23,7 @@ interface Follower {
 }
 
 function follow(args: string[], cwd: string): Follower {
-  const child = spawn(process.execPath, [HARNESS, 'logs', ...args], { cwd, env: testEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [AURA_BIN, 'logs', ...args], { cwd, env: testEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
   const chunks: Follower['chunks'] = [];
   child.stdout!.on('data', (c: Buffer) => chunks.push({ at: Date.now(), text: c.toString() }));
   let err = '';

@@ -16,48 +16,13 @@ import { ChangelogJson, CleanJson, ProjectsJson, SummariesListJson, SummaryJson 
 import { renderFinalReport, renderTaskSummary } from '../../src/summaries/task-summary.js';
 import { writeSummaries } from '../../src/summaries/write.js';
 import { renderEventLine, TAIL_MARKER } from '../../src/cli/logs.js';
-import { REPO, projectsForThisFile, runAura, testEnv, type Project } from '../helpers/aura.js';
+import { projectsForThisFile, runAura, testEnv, type Project } from '../helpers/aura.js';
 
 const project = projectsForThisFile();
 
-// ---- a CLI with just these commands -----------------------------------------------------------------
-
-const harnessDir = mkdtempSync(path.join(os.tmpdir(), 'aura-ops-cli-'));
-after(() => rmSync(harnessDir, { recursive: true, force: true }));
-const HARNESS = path.join(harnessDir, 'ops-cli.mjs');
-const url = (p: string) => pathToFileURL(p).href;
-writeFileSync(
-  HARNESS,
-  `import { Command, CommanderError } from ${JSON.stringify(url(createRequire(path.join(REPO, 'package.json')).resolve('commander')))};
-import { reportError } from ${JSON.stringify(url(path.join(REPO, 'dist/cli/output.js')))};
-const program = new Command('aura');
-program.exitOverride();
-let pending = null;
-const run = (p) => { pending = p; };
-for (const m of ['logs', 'changelog', 'summaries', 'projects', 'clean']) (await import(${JSON.stringify(url(path.join(REPO, 'dist/cli')))} + '/' + m + '.js')).register(program, run);
-let code = 0;
-try { await program.parseAsync(process.argv); } catch (e) { code = e instanceof CommanderError ? (e.exitCode === 0 ? 0 : 2) : reportError(e); }
-if (pending) { try { code = await pending; } catch (e) { code = reportError(e); } }
-process.exit(code);
-`,
-);
-
+/** `aura <args>` through the built CLI (npm test builds first). */
 function ops(args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [HARNESS, ...args], { cwd, env: testEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`aura ${args.join(' ')} timed out\n${stdout}\n${stderr}`));
-    }, 30_000);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+  return runAura(args, { cwd, env: testEnv(), timeoutMs: 30_000 });
 }
 
 async function json<T>(schema: { parse(v: unknown): T }, args: string[], cwd: string): Promise<T> {
