@@ -6,14 +6,15 @@ import { projectsForThisFile, runAura, testEnv } from '../helpers/aura.js';
 
 const makeProject = projectsForThisFile();
 
-// Allocates the MB written in mem.txt (default 400), touches it so it is resident, holds it for a
-// while, then writes out.txt.
+// Allocates the MB written in mem.txt (default 400), touches it so it is resident, holds it, then
+// writes out.txt.
 const HOG = `
 const fs = require('fs');
 const mb = fs.existsSync('mem.txt') ? Number(fs.readFileSync('mem.txt', 'utf8')) : 400;
 const keep = [];
 for (let i = 0; i < mb; i++) keep.push(Buffer.alloc(1024 * 1024, 1));
-setTimeout(() => { fs.writeFileSync('out.txt', 'held ' + mb + ' MB\\n'); process.exit(0); }, 2500);
+// A hog holds long enough for the watchdog to act even on a loaded machine; a small one finishes fast.
+setTimeout(() => { fs.writeFileSync('out.txt', 'held ' + mb + ' MB\\n'); process.exit(0); }, mb > 100 ? 15000 : 500);
 `;
 
 // The "agent" that does the resource-fix subtask: it lowers the hog's memory, as a person would.
