@@ -36,8 +36,10 @@ import { liveUsage, readRunnerStatus } from './live-status.js';
 import { StallMonitor } from './stall-monitor.js';
 import { Notifier } from '../notify/index.js';
 import { notifyConfigFrom } from '../notify/from-config.js';
-import { detectCgroup, escalate, resourceLine, scopeArgv, scopeLimits, Watchdog, type CgroupSupport, type KillVerdict } from '../watchdog/index.js';
-import { WATCHDOG_PREFIX, watchdogKills } from '../core/tree.js';
+import { detectCgroup, resourceLine, scopeArgv, scopeLimits, Watchdog, type CgroupSupport, type KillVerdict } from '../watchdog/index.js';
+import { applyOperatorRequest, type OperatorHost, type OperatorRequest } from './operator.js';
+import { resourceFixSubtask, watchdogEscalation } from './resource-fix.js';
+import { WATCHDOG_PREFIX } from '../core/tree.js';
 import type { UsageRecord } from '../store/schema.js';
 import { recoverWorkers } from './recovery.js';
 import { runVerify } from './verify.js';
@@ -64,14 +66,6 @@ export interface CycleResult {
   nextDueAt: Date | null;
   /** Workers and evidence checks still in flight. */
   busy: number;
-}
-
-/** A person's request from another shell (aura kill/retry/pause/resume), applied at the start of a cycle. */
-export interface OperatorRequest {
-  cmd: 'kill' | 'retry' | 'pause' | 'resume';
-  task?: string;
-  reason?: string;
-  done: (r: { ok: boolean; message: string }) => void;
 }
 
 interface EvidenceResult {
@@ -225,39 +219,13 @@ export class Cycle {
     this.requests.push(r);
   }
 
-  /** Applies one operator request; the answer goes back to the shell that asked. */
-  private applyRequest(r: OperatorRequest): { ok: boolean; message: string } {
-    const by = r.reason ? ` (${r.reason})` : '';
-    if (r.cmd === 'pause') {
-      if (this.state.pause) return { ok: true, message: `already paused: ${this.state.pause.reason}` };
-      this.state.pause = { kind: 'user', reason: `paused by aura pause${by}`, since: new Date().toISOString() };
-      this.journalNow({ kind: 'decision', msg: `paused by the user${by}: nothing new starts; running workers go on`, data: { state: { pause: this.state.pause } } });
-      return { ok: true, message: 'paused: nothing new starts; running workers go on' };
-    }
-    if (r.cmd === 'resume') {
-      const p = this.state.pause;
-      if (!p) return { ok: true, message: 'not paused' };
-      if (p.kind === 'budget') return { ok: false, message: `paused by the run budget (${p.reason}); raise the budget and restart aura` };
-      this.state.pause = null;
-      this.journalNow({ kind: 'decision', msg: `resumed by the user${by}`, data: { state: { pause: null } } });
-      return { ok: true, message: 'resumed' };
-    }
-    const t = r.task ? this.state.tasks[r.task] : undefined;
-    if (!t) return { ok: false, message: `no task "${r.task ?? ''}" (aura status lists the ids)` };
-    if (r.cmd === 'kill') {
-      if (t.status !== 'running' && t.status !== 'verifying') return { ok: false, message: `${t.id} is ${t.status}, not running` };
-      this.journalNow({ kind: 'decision', task: t.id, msg: `killed by the user${by}` });
-      void this.pool.stop(t.id, `killed by the user (aura kill)${by}`);
-      this.killed.add(t.id);
-      return { ok: true, message: `stopping ${t.id}; it will not be retried until aura retry ${t.id}` };
-    }
-    // retry
-    if (t.status === 'running' || t.status === 'verifying') return { ok: false, message: `${t.id} is ${t.status}; kill it first` };
-    if (t.status === 'archived') return { ok: false, message: `${t.id} was removed from task.md; put it back there to run it again` };
-    this.killed.delete(t.id);
-    this.put(t, 'pending', `retry asked by the user${by}; attempts counted afresh`, { attemptBase: t.attempts.length, notBefore: null });
-    return { ok: true, message: `${t.id} is pending again and starts when its dependencies allow` };
-  }
+  private readonly operatorHost: OperatorHost = {
+    state: () => this.state,
+    put: (t, to, reason, patch) => this.put(t, to, reason, patch),
+    journal: (d) => this.journalNow(d),
+    stopWorker: (task, reason) => void this.pool.stop(task, reason),
+    killed: () => this.killed,
+  };
 
   /** Tasks the user killed: their attempt's end fails the task instead of retrying it. */
   private killed = new Set<string>();
@@ -317,7 +285,7 @@ export class Cycle {
     this.d.debug(`cycle ${this.state.cycle}: ${reasons.join('; ')}`);
 
     // gather
-    for (const r of this.requests.splice(0)) r.done(this.applyRequest(r));
+    for (const r of this.requests.splice(0)) r.done(applyOperatorRequest(this.operatorHost, r));
     if (this.taskFileDirty) await this.readTaskFileChange();
     for (const e of this.exits.splice(0)) await this.onExit(e);
     for (const r of this.evidence.splice(0)) this.onEvidence(r);
@@ -396,59 +364,24 @@ export class Cycle {
 
   /** 1st watchdog kill: retry with guidance; 2nd: blocked + a resource-fix subtask; 3rd: failed. */
   private async escalateWatchdog(t: TaskState, a: Attempt): Promise<void> {
-    const v = a.stopData as KillVerdict | null;
-    const kills = watchdogKills(t);
-    const esc = v
-      ? escalate(t, kills, v)
-      : kills >= 3
-        ? ({ action: 'fail', status: 'failed', reason: `infeasible as specified: stopped by the watchdog ${kills} times` } as const)
-        : ({ action: 'retry', status: 'pending', guidance: `The previous attempt was stopped by the watchdog (${a.stopReason}); use fewer resources.` } as const);
+    const esc = watchdogEscalation(t, a);
     const facts = await gatherArtifacts(this.d.layout.project, t.produces);
     const judged = judge({ attempt: a, artifacts: facts, verify: null, hasVerify: !!t.verify, now: new Date() });
-    const text = esc.action === 'retry' ? esc.guidance : esc.reason;
-    const evidence = { ...judged, summary: `not done: ${text}` };
+    const evidence = { ...judged, summary: `not done: ${esc.action === 'retry' ? esc.guidance : esc.reason}` };
     const t2 = this.setAttempt(t, { ...a, evidence });
     this.journalNow({ kind: 'evidence', task: t.id, msg: evidence.summary, data: { attempt: a.n, evidence, escalation: esc.action } });
     if (esc.action === 'retry') {
-      this.put(t2, 'pending', `stopped by the watchdog (${v?.message ?? a.stopReason}); retrying once with guidance`, { notBefore: null });
+      this.put(t2, 'pending', `stopped by the watchdog (${(a.stopData as KillVerdict | null)?.message ?? a.stopReason}); retrying once with guidance`, { notBefore: null });
     } else if (esc.action === 'fail') {
       this.put(t2, 'failed', esc.reason);
     } else {
-      const id = this.freeId(`${t.id}-fit-resources`);
-      const now = new Date().toISOString();
-      const sub: TaskState = {
-        id,
-        title: esc.subtask.title,
-        parent: t.id,
-        children: [],
-        status: 'pending',
-        reason: `created by the watchdog for ${t.id}`,
-        produces: [],
-        needs: [],
-        extra: { origin: 'aura' },
-        notes: esc.subtask.notes,
-        userChecked: false,
-        line: t.line,
-        order: t2.children.length,
-        attempts: [],
-        attemptBase: 0,
-        blockedBy: null,
-        notBefore: null,
-        createdAt: now,
-        updatedAt: now,
-      };
-      this.state.tasks[id] = sub;
-      this.journalNow({ kind: 'status', task: id, to: 'pending', msg: `resource-fix subtask created for ${t.id}`, data: { task: sub } });
-      this.put({ ...t2, children: [...t2.children, id] }, 'blocked', `${WATCHDOG_PREFIX}: ${esc.reason}; waiting for its resource-fix subtask ${id}`, {
+      const sub = resourceFixSubtask(this.state, t2, esc.subtask, new Date());
+      this.state.tasks[sub.id] = sub;
+      this.journalNow({ kind: 'status', task: sub.id, to: 'pending', msg: `resource-fix subtask created for ${t.id}`, data: { task: sub } });
+      this.put({ ...t2, children: [...t2.children, sub.id] }, 'blocked', `${WATCHDOG_PREFIX}: ${esc.reason}; waiting for its resource-fix subtask ${sub.id}`, {
         blockedBy: 'watchdog',
       });
     }
-  }
-
-  private freeId(base: string): string {
-    let id = base;
-    for (let i = 2; this.state.tasks[id]; i++) id = `${base}-${i}`;
-    return id;
   }
 
   private eventBase() {
