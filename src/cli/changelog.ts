@@ -1,6 +1,5 @@
 // `aura changelog`: the task file changes aura saw — the journal's `taskfile` entries (first read,
 // every edit with what it added, removed, reworded or changed, and edits rejected as invalid).
-import type { Command } from 'commander';
 import { layoutFor } from '../store/layout.js';
 import type { JournalEntry } from '../store/schema.js';
 import type { ChangelogEntryJson } from '../summaries/json.js';
@@ -71,14 +70,4 @@ export async function changelogCommand(o: ChangelogOptions): Promise<number> {
   }
   process.stdout.write(renderChangelogText(entries));
   return 0;
-}
-
-export function register(program: Command, run: (p: Promise<number>) => void): void {
-  program
-    .command('changelog')
-    .description('the task file changes aura saw: what each edit added, removed, reworded or changed')
-    .option('-n <count>', 'how many of the latest changes (0: all)', '20')
-    .option('--json', 'print as JSON: [{seq, ts, cycle, msg, added, removed, renamed[{id,from,to}], changed, warnings, error}]')
-    .option('-d, --dir <project>', 'project directory (default: nearest with .aura/, else the current one)')
-    .action((o: ChangelogOptions) => run(import('./changelog.js').then((m) => m.changelogCommand(o))));
 }

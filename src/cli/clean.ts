@@ -4,14 +4,14 @@
 import type { Dirent } from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import type { Command } from 'commander';
 import { bytes as fmtBytes, duration } from '../progress/format.js';
 import type { Layout } from '../store/layout.js';
 import type { RunState } from '../store/schema.js';
 import type { CleanJson, WorkspaceDirJson } from '../summaries/json.js';
 import { AuraError, errnoCode } from '../util/errors.js';
 
-export const DEFAULT_AGE_DAYS = 7;
+export { DEFAULT_AGE_DAYS } from './commands-ops.js';
+import { DEFAULT_AGE_DAYS } from './commands-ops.js';
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface CleanOptions {
@@ -169,17 +169,4 @@ export async function cleanCommand(o: CleanOptions): Promise<number> {
     );
   }
   return errors.length ? 1 : 0;
-}
-
-export function register(program: Command, run: (p: Promise<number>) => void): void {
-  program
-    .command('clean-workspaces')
-    .description("delete old attempt directories (.aura/workspace/tasks/*/attempt-*) to free disk; a dry run unless --yes")
-    .option('--age <days>', 'only attempt directories nothing in which changed for this many days', String(DEFAULT_AGE_DAYS))
-    .option('--dry-run', 'only list what would be deleted and how much it would free (the default)')
-    .option('--yes', 'really delete them')
-    .option('--json', 'print as JSON: {project, dryRun, ageDays, candidates[{task,attempt,path,mtime,bytes}], kept[…,why], deleted, bytes, errors}')
-    .option('-d, --dir <project>', 'project directory (default: nearest with .aura/, else the current one)')
-    .addHelpText('after', "\nNever deleted: a task's latest attempt (its evidence and logs live there), a running attempt, the\ncurrent attempt of a running or verifying task, the newest attempt directory of each task.")
-    .action((o: CleanOptions) => run(import('./clean.js').then((m) => m.cleanCommand(o))));
 }

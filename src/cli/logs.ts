@@ -7,13 +7,13 @@
 import { existsSync } from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import type { Command } from 'commander';
 import { clip } from '../progress/format.js';
 import type { Layout } from '../store/layout.js';
 import type { Attempt, RunState, TaskState } from '../store/schema.js';
 import { AuraError, errnoCode } from '../util/errors.js';
 
-export const TAIL_MARKER = '[… tail …]';
+export { TAIL_MARKER } from './commands-ops.js';
+import { TAIL_MARKER } from './commands-ops.js';
 const POLL_MS = 250;
 /** Bytes of printed output kept to line a new tail up with. */
 const RECENT = 4096;
@@ -511,22 +511,4 @@ export async function logsCommand(taskId: string, o: LogsOptions): Promise<numbe
   }
   process.stdout.write(withNewline(text));
   return 0;
-}
-
-export function register(program: Command, run: (p: Promise<number>) => void): void {
-  program
-    .command('logs')
-    .description("a task's worker output (its latest attempt): stdout by default, --stderr, or --events")
-    .argument('<task>', 'task id')
-    .option('-f, --follow', 'keep printing output as it is written, and the next attempt after this one (Ctrl-C to stop)')
-    .option('--stderr', 'stderr.log instead of stdout.log')
-    .option('--events', "the worker's event stream (output.jsonl) as readable lines: time, event, details")
-    .option('-n, --lines <count>', 'how many of the last lines (0: all)', '100')
-    .option('-a, --attempt <n>', 'this attempt instead of the latest')
-    .option('-d, --dir <project>', 'project directory (default: nearest with .aura/, else the current one)')
-    .addHelpText(
-      'after',
-      `\nA log over AURA_OUTPUT_CAP_MB keeps its first and latest parts; they are shown as head, "${TAIL_MARKER}", tail.\nExamples:\n  aura logs prep              last 100 lines of the latest attempt's stdout\n  aura logs prep -f           follow it live, on into later attempts\n  aura logs train --events    the agent's tool calls, results and text`,
-    )
-    .action((task: string, o: LogsOptions) => run(import('./logs.js').then((m) => m.logsCommand(task, o))));
 }

@@ -2,12 +2,8 @@
 // commands (`aura wake`, `aura status`) do not pay for the daemon's dependencies at start-up.
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT } from '../util/errors.js';
-import { register as registerChangelog } from './changelog.js';
-import { register as registerClean } from './clean.js';
+import { registerOpsCommands } from './commands-ops.js';
 import { register as registerDoctor } from './doctor.js';
-import { register as registerLogs } from './logs.js';
-import { register as registerProjects } from './projects.js';
-import { register as registerSummaries } from './summaries.js';
 import { reportError } from './output.js';
 import { register as registerSetup } from './setup.js';
 import { packageVersion } from './version.js';
@@ -119,11 +115,7 @@ ${EXIT_CODES}`);
     .option('-d, --dir <project>', 'project directory (its .env is read)')
     .action((o) => run(import('./config.js').then((m) => m.configCommand(o))));
 
-  registerSummaries(program, run);
-  registerLogs(program, run);
-  registerChangelog(program, run);
-  registerProjects(program, run);
-  registerClean(program, run);
+  registerOpsCommands(program, run);
   registerDoctor(program, run);
   registerSetup(program, run);
   return program;

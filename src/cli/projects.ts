@@ -3,12 +3,12 @@
 import type { Dirent } from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import type { Command } from 'commander';
 import { layoutFor } from '../store/layout.js';
 import type { ProjectJson, ProjectsJson } from '../summaries/json.js';
 import { AuraError, errnoCode } from '../util/errors.js';
 
-export const MAX_DEPTH = 4;
+export { MAX_DEPTH } from './commands-ops.js';
+import { MAX_DEPTH } from './commands-ops.js';
 const SKIP = new Set(['node_modules', '.git', '.aura']);
 
 export interface ProjectsOptions {
@@ -117,15 +117,4 @@ export async function projectsCommand(dir: string | undefined, o: ProjectsOption
     if (p.taskFile) process.stdout.write(`    task file: ${path.relative(root, p.taskFile) || p.taskFile}\n`);
   }
   return 0;
-}
-
-export function register(program: Command, run: (p: Promise<number>) => void): void {
-  program
-    .command('projects')
-    .description(`every aura project under <dir> (up to ${MAX_DEPTH} levels down): task file, goal, overall state, task counts`)
-    .argument('[dir]', 'where to look (default: the current directory)')
-    .option('-d, --dir <dir>', 'where to look (the same as the argument)')
-    .option('--json', 'print as JSON: {root, projects[{path, taskFile, goal, overall, daemon, counts, updatedAt, doneAt, error}]}')
-    .addHelpText('after', '\nnode_modules and .git are skipped; symlinked directories are not followed.')
-    .action((dir: string | undefined, o: ProjectsOptions) => run(import('./projects.js').then((m) => m.projectsCommand(dir, o))));
 }

@@ -2,7 +2,6 @@
 // Read-only: a summary not written yet is rendered from the current state instead (and says so).
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import type { Command } from 'commander';
 import { taskForest, type TaskNode } from '../progress/tree.js';
 import { layoutFor, type Layout } from '../store/layout.js';
 import type { RunState } from '../store/schema.js';
@@ -112,15 +111,4 @@ export async function summariesCommand(task: string | undefined, o: SummariesOpt
   if (onDisk === null) process.stderr.write(`aura: ${path.relative(project, file)} is not written yet; rendered from the current state\n`);
   process.stdout.write(markdown.endsWith('\n') ? markdown : `${markdown}\n`);
   return 0;
-}
-
-export function register(program: Command, run: (p: Promise<number>) => void): void {
-  program
-    .command('summaries')
-    .description('the summaries of finished tasks and the final report (.aura/summaries/): list them, or print one')
-    .argument('[task]', 'a task id, or final-report; without it: list the summaries')
-    .option('--json', 'list: {project, dir, finalReport, tasks[{task,title,status,path,written,upToDate}]}; one: {task, path, written, markdown}')
-    .option('-d, --dir <project>', 'project directory (default: nearest with .aura/, else the current one)')
-    .addHelpText('after', '\nA summary not written yet (the daemon writes them after each cycle) is rendered from the current state.')
-    .action((task: string | undefined, o: SummariesOptions) => run(import('./summaries.js').then((m) => m.summariesCommand(task, o))));
 }
