@@ -7,7 +7,7 @@ import { STATE_SCHEMA_VERSION } from '../store/schema.js';
 import type { TaskFileSpec, TaskSpec } from '../taskfile/spec.js';
 import { applyMapping, reconcile } from '../taskfile/reconcile.js';
 import type { JournalDraft } from './transitions.js';
-import { transition } from './transitions.js';
+import { freshTask, transition } from './transitions.js';
 import { allDone, isGenerated } from './tree.js';
 
 export interface TaskFileMeta {
@@ -55,19 +55,7 @@ function contractChanged(old: TaskState, s: TaskSpec): boolean {
 }
 
 function newTask(s: TaskSpec, parent: string | null, order: number, now: Date): TaskState {
-  const iso = now.toISOString();
-  return {
-    id: s.id,
-    ...specFields(s, parent, order),
-    status: 'pending',
-    reason: 'new in task.md',
-    attempts: [],
-    attemptBase: 0,
-    blockedBy: null,
-    notBefore: null,
-    createdAt: iso,
-    updatedAt: iso,
-  };
+  return freshTask({ id: s.id, ...specFields(s, parent, order) }, 'new in task.md', now);
 }
 
 export function emptyState(meta: TaskFileMeta, spec: TaskFileSpec): RunState {

@@ -45,3 +45,9 @@ export function backoffMs(failedAttempts: number, baseSeconds: number, maxSecond
   const exp = Math.max(0, failedAttempts - 1);
   return Math.min(baseSeconds * 1000 * 2 ** Math.min(exp, 30), maxSeconds * 1000);
 }
+
+/** The fields every new task starts with: pending, no attempts, created now. */
+export function freshTask(fields: Omit<TaskState, 'status' | 'reason' | 'attempts' | 'attemptBase' | 'blockedBy' | 'notBefore' | 'createdAt' | 'updatedAt'>, reason: string, now: Date): TaskState {
+  const iso = now.toISOString();
+  return { ...fields, status: 'pending', reason, attempts: [], attemptBase: 0, blockedBy: null, notBefore: null, createdAt: iso, updatedAt: iso };
+}

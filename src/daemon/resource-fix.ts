@@ -1,5 +1,6 @@
 // What a watchdog kill means for a task, and the resource-fix subtask aura creates on the second
 // one. Pure: the cycle applies the result.
+import { freshTask } from '../core/transitions.js';
 import { watchdogKills } from '../core/tree.js';
 import type { Attempt, RunState, TaskState } from '../store/schema.js';
 import { escalate, type Escalation, type KillVerdict } from '../watchdog/index.js';
@@ -17,26 +18,21 @@ export function watchdogEscalation(t: TaskState, a: Attempt): Escalation {
 export function resourceFixSubtask(state: RunState, parent: TaskState, spec: { title: string; notes: string }, now: Date): TaskState {
   let id = `${parent.id}-fit-resources`;
   for (let i = 2; state.tasks[id]; i++) id = `${parent.id}-fit-resources-${i}`;
-  const iso = now.toISOString();
-  return {
-    id,
-    title: spec.title,
-    parent: parent.id,
-    children: [],
-    status: 'pending',
-    reason: `created by the watchdog for ${parent.id}`,
-    produces: [],
-    needs: [],
-    extra: { origin: 'aura' },
-    notes: spec.notes,
-    userChecked: false,
-    line: parent.line,
-    order: parent.children.length,
-    attempts: [],
-    attemptBase: 0,
-    blockedBy: null,
-    notBefore: null,
-    createdAt: iso,
-    updatedAt: iso,
-  };
+  return freshTask(
+    {
+      id,
+      title: spec.title,
+      parent: parent.id,
+      children: [],
+      produces: [],
+      needs: [],
+      extra: { origin: 'aura' },
+      notes: spec.notes,
+      userChecked: false,
+      line: parent.line,
+      order: parent.children.length,
+    },
+    `created by the watchdog for ${parent.id}`,
+    now,
+  );
 }
