@@ -44,6 +44,9 @@ import type { UsageRecord } from '../store/schema.js';
 import { recoverWorkers } from './recovery.js';
 import { runVerify } from './verify.js';
 
+/** Statuses a task summary is written for. */
+const FINAL: ReadonlySet<TaskState['status']> = new Set(['done', 'failed', 'blocked', 'archived']);
+
 /** Journal entries kept in memory for progress.md's "last decisions". */
 const RECENT = 40;
 
@@ -86,6 +89,8 @@ export class Cycle {
   private recent: JournalEntry[] = [];
   private draining = false;
   private requests: OperatorRequest[] = [];
+  /** A task reached a final status since the last render (a restart checks once too). */
+  private summariesDue = true;
   readonly pool: WorkerPool;
   readonly stalls: StallMonitor;
   readonly watchdog: Watchdog;
@@ -155,6 +160,7 @@ export class Cycle {
     this.state.tasks[t.id] = r.task;
     this.drafts.push(r.entry);
     if (t.status !== to) {
+      if (FINAL.has(to)) this.summariesDue = true;
       this.d.log(`${t.id}: ${t.status} → ${to} (${reason})`);
       this.attention(r.task);
     }
@@ -314,7 +320,7 @@ export class Cycle {
 
     // An unblocked task can start, but only in the next plan: run it now rather than at the heartbeat.
     if (plan.actions.some((x) => x.type === 'unblock')) this.d.wake('unblocked tasks may start');
-    const busy = this.pool.size + this.checking.size;
+    const busy = this.busy();
     let outcome: CycleResult['outcome'] = 'working';
     let stuckReason: string | undefined;
     if (allDone(this.state)) {
@@ -347,7 +353,13 @@ export class Cycle {
         : 'nothing more can run';
     }
     await this.commit();
-    return { outcome, stuckReason, nextDueAt: plan.nextDueAt, busy };
+    // Counted again after the commit's awaits: an exit reported meanwhile is still to be taken.
+    return { outcome, stuckReason, nextDueAt: plan.nextDueAt, busy: this.busy() };
+  }
+
+  /** Workers, evidence checks, and exits or evidence not yet taken by a cycle. */
+  private busy(): number {
+    return this.pool.size + this.checking.size + this.exits.length + this.evidence.length;
   }
 
   /** The watchdog found a sustained violation: record the figures on the attempt and stop the tree. */
@@ -591,6 +603,7 @@ export class Cycle {
     this.state.tasks[t.id] = r.task;
     this.drafts.push(r.entry);
     this.d.log(`${t.id}: ${t2.status} → ${r.task.status} (${r.task.reason})`);
+    if (FINAL.has(r.task.status)) this.summariesDue = true;
     this.attention(r.task);
   }
 
@@ -692,9 +705,13 @@ export class Cycle {
     const info = this.d.daemonInfo();
     const note = this.notes.slice(-3).join(' · ');
     await renderProgress(this.d.layout, this.state, note ? { ...info, note } : info, this.recent);
-    // Summaries of finished tasks and, once the goal is done, the final report (never throws).
-    const r = await writeSummaries(this.d.layout, this.state);
-    for (const e of r.errors) this.d.log(`summaries: ${e}`);
+    // Summaries of finished tasks and, once the goal is done, the final report: only when a task
+    // reached a final status since the last render (it stats one file per finished task).
+    if (this.summariesDue) {
+      this.summariesDue = false;
+      const r = await writeSummaries(this.d.layout, this.state);
+      for (const e of r.errors) this.d.log(`summaries: ${e}`);
+    }
   }
 
   async close(leaveWorkers: boolean): Promise<void> {
