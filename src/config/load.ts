@@ -144,6 +144,11 @@ export function loadConfig(opts: LoadOptions): LoadedConfig {
     }
   }
 
+  // Settings that are each valid but do not make sense together.
+  if (config.AURA_PLANNER === 'llm' && config.AURA_API_KEY === undefined) {
+    errors.push(`AURA_PLANNER=llm (from ${describeOrigin(sources.AURA_PLANNER)}): the LLM planner needs AURA_API_KEY; set the key, or use AURA_PLANNER=auto or rules`);
+  }
+
   if (errors.length > 0) {
     const heading = errors.length === 1 ? 'invalid setting:' : `${errors.length} invalid settings:`;
     throw new AuraError(

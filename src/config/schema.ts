@@ -45,20 +45,34 @@ function optional<T extends z.ZodType>(kind: Kind<T>, meta: Meta): Setting<z.Zod
   return { type: kind.type.optional(), accepts: kind.accepts, default: undefined, ...meta };
 }
 
-const PLANNER = '(accepted and validated; enforced once the LLM planner lands)';
-const api = (description: string): Meta => ({ description, group: 'api', status: 'planned' });
+/** Worker kinds a task may name with `worker:`. */
+export const BACKENDS = ['claude', 'codex', 'opencode', 'gemini', 'shell', 'custom'] as const;
+
+const api = (description: string): Meta => ({ description, group: 'api' });
 const watchdog = (description: string): Meta => ({ description: `${description}.`, group: 'watchdog' });
 
 export const SETTINGS = {
   // ── api ──
   AURA_API_KEY: optional(word('an API key'), {
-    ...api(`Anthropic API key for the LLM planner; when unset aura uses the rules planner ${PLANNER}.`),
+    ...api('Anthropic API key for the LLM planner; when unset aura uses the rules planner.'),
     secret: true,
   }),
-  AURA_API_BASE_URL: setting(httpUrl(), 'https://api.anthropic.com', api(`Base URL of the Anthropic API ${PLANNER}.`)),
-  AURA_API_MODEL: setting(word('a model name'), 'claude-sonnet-4-5', api(`Model the LLM planner asks for ${PLANNER}.`)),
-  AURA_API_MAX_TOKENS: setting(wholeNumber(1, 64000, 'tokens'), 4096, api(`Most output tokens one planner request may use, in tokens ${PLANNER}.`)),
-  AURA_API_TIMEOUT: setting(decimal({ above: 0 }, 'seconds'), 120, api(`Time limit for one planner request, in seconds ${PLANNER}.`)),
+  AURA_PLANNER: setting(oneOf(['auto', 'llm', 'rules'] as const), 'auto', api('Which planner proposes: auto (the LLM when AURA_API_KEY is set, else the rules), llm (requires a key) or rules.')),
+  AURA_API_BASE_URL: setting(httpUrl(), 'https://api.anthropic.com', api('Base URL of the Anthropic Messages API or a compatible endpoint.')),
+  AURA_API_AUTH_HEADER: setting(oneOf(['auto', 'bearer', 'x-api-key'] as const), 'auto', api(
+    'How the key is sent: bearer (Authorization: Bearer, anthropic-version 2026-10-21, what the SDK sends), x-api-key (X-Api-Key with anthropic-version 2023-06-01, what most compatible endpoints expect) or auto (bearer for api.anthropic.com, x-api-key elsewhere).',
+  )),
+  AURA_API_MODEL: setting(word('a model name'), 'claude-sonnet-4-5', api('Model the LLM planner asks for.')),
+  AURA_API_MAX_TOKENS: setting(wholeNumber(1, 64000, 'tokens'), 4096, api('Most output tokens one planner request may use, in tokens.')),
+  AURA_API_TIMEOUT: setting(decimal({ above: 0 }, 'seconds'), 120, api('Time limit for one planner request, in seconds (a timed-out request is retried like a 5xx).')),
+  AURA_API_MAX_RETRIES: setting(wholeNumber(0, 10, 'retries'), 2, api('Retries of one planner request after 408, 409, 429, 5xx, timeouts and connection errors, honouring retry-after; other 4xx are never retried.')),
+  AURA_API_MAX_ROUNDS: setting(wholeNumber(1, 50, 'rounds'), 6, api('Most model requests in one cycle (each round answers the previous round\'s tool calls).')),
+  AURA_API_FAILURES_FOR_SAFE_MODE: setting(wholeNumber(1, 100, 'calls'), 3, api('Consecutive failed planner calls after which the rules planner supervises (safe mode); a refused key switches at once.')),
+  AURA_API_SAFE_MODE_RETRY_SECONDS: setting(wholeNumber(1, 86400, 'seconds'), 300, api('In safe mode, time between tries of the model, in seconds; the first success returns to the model.')),
+  AURA_API_INPUT_USD_PER_MTOK: setting(decimal({ min: 0 }, 'USD per million tokens'), 3, api('Price of planner input tokens for spend accounting (cache writes count 1.25×, cache reads 0.1×), in USD per million tokens.')),
+  AURA_API_OUTPUT_USD_PER_MTOK: setting(decimal({ min: 0 }, 'USD per million tokens'), 15, api('Price of planner output tokens for spend accounting, in USD per million tokens.')),
+  AURA_DEEP_REFLECTION_INTERVAL: setting(wholeNumber(0, 10000, 'model cycles'), 20, api('Every this many cycles that used the model, a review call writes memory/reviews/<time>.md for the next cycle; 0 turns reviews off.')),
+  AURA_MEMORY_MAX_CHARS: setting(wholeNumber(500, 200000, 'characters'), 6000, api('Most characters of memory/MEMORY.md fed to the model; older entries move to memory/MEMORY.archive.md.')),
 
   // ── loop ──
   AURA_CYCLE_INTERVAL: setting(wholeNumber(1, 86400, 'seconds'), 300, {
@@ -87,7 +101,7 @@ export const SETTINGS = {
   }),
 
   // ── workers ──
-  AURA_LAYER2_BACKEND: setting(oneOf(['claude', 'codex', 'opencode', 'gemini', 'shell', 'custom']), 'claude', {
+  AURA_LAYER2_BACKEND: setting(oneOf(BACKENDS), 'claude', {
     description: 'Worker backend for tasks without a `run:` command (claude, codex, opencode, gemini, shell or custom).',
     group: 'workers',
   }),

@@ -76,6 +76,7 @@ export function emptyState(meta: TaskFileMeta, spec: TaskFileSpec): RunState {
     tasks: {},
     doneAt: null,
     pause: null,
+    planner: null,
   };
 }
 

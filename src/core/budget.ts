@@ -1,5 +1,5 @@
 // Run budgets: the whole run's spend, summed over every attempt (finished ones from their records,
-// running ones from their live status), against AURA_RUN_BUDGET_USD and AURA_RUN_TOKEN_BUDGET. Pure.
+// running ones from their live status) plus the LLM planner's own calls, against AURA_RUN_BUDGET_USD and AURA_RUN_TOKEN_BUDGET. Pure.
 import type { RunState, UsageRecord } from '../store/schema.js';
 
 export interface Totals {
@@ -36,7 +36,8 @@ export function runTotals(state: RunState, live: ReadonlyMap<string, UsageRecord
       t = addUsage(t, a.usage ?? (a.endedAt === null ? live.get(`${task.id}#${a.n}`) : null));
     }
   }
-  return t;
+  // The orchestrator's own model calls count against the same budgets.
+  return addUsage(t, state.planner?.usage);
 }
 
 export function taskTotals(state: RunState, id: string): Totals {

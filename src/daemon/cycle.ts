@@ -43,6 +43,9 @@ import { WATCHDOG_PREFIX } from '../core/tree.js';
 import type { UsageRecord } from '../store/schema.js';
 import { recoverWorkers } from './recovery.js';
 import { runVerify } from './verify.js';
+import { LlmPlanner } from './llm-planner.js';
+import { plannerCycle, describeChange } from './planner-bridge.js';
+import { lineDiff } from '../core/line-diff.js';
 
 /** Statuses a task summary is written for. */
 const FINAL: ReadonlySet<TaskState['status']> = new Set(['done', 'failed', 'blocked', 'archived']);
@@ -61,6 +64,8 @@ export interface CycleDeps {
   debug: (line: string) => void;
   wake: (reason: string) => void;
   daemonInfo: DaemonInfoFn;
+  /** Replaces the Anthropic client (tests, benchmarks). */
+  modelClient?: import('../planner/client.js').ModelClient;
 }
 
 export interface CycleResult {
@@ -98,8 +103,17 @@ export class Cycle {
   private readonly uid = process.getuid?.() ?? -1;
   totals: Totals | null = null;
   private cgroup: CgroupSupport | null = null;
+  /** The LLM planner, when AURA_PLANNER (or a key under auto) asks for it. */
+  readonly llm: LlmPlanner | null;
+  /** Changes since the LLM planner last asked the model, one line each. */
+  private sinceModel: string[] = [];
+  private inModel = false;
+  private taskFileDiff: string | null = null;
+  private taskText = '';
 
   constructor(private readonly d: CycleDeps) {
+    const wantLlm = d.config.AURA_PLANNER === 'llm' || (d.config.AURA_PLANNER === 'auto' && d.config.AURA_API_KEY !== undefined);
+    this.llm = wantLlm ? new LlmPlanner(d.config, d.layout, plannerCycle(this, d.env), d.modelClient) : null;
     this.notifier = new Notifier(notifyConfigFrom(d.config), {
       log: (line) => {
         // A failing notifier is logged and journaled, never allowed to break the run.
@@ -151,14 +165,26 @@ export class Cycle {
     };
   }
 
-  private journalNow(d: JournalDraft): void {
-    this.drafts.push(d);
+  journalNow(d: JournalDraft): void {
+    this.record(d);
   }
 
-  private put(t: TaskState, to: TaskState['status'], reason: string, patch: Partial<TaskState> = {}): TaskState {
+  /** Every journal draft passes here: the LLM planner's skip gate counts what changed. */
+  private record(...ds: JournalDraft[]): void {
+    this.drafts.push(...ds);
+    if (!this.llm || this.inModel) return;
+    for (const d of ds) {
+      const line = describeChange(d);
+      if (line) this.sinceModel.push(line);
+    }
+    // In safe mode this could grow for days; the model is shown the newest ones anyway.
+    if (this.sinceModel.length > 400) this.sinceModel.splice(0, this.sinceModel.length - 200);
+  }
+
+  put(t: TaskState, to: TaskState['status'], reason: string, patch: Partial<TaskState> = {}): TaskState {
     const r = transition(t, to, reason, new Date(), patch);
     this.state.tasks[t.id] = r.task;
-    this.drafts.push(r.entry);
+    this.record(r.entry);
     if (t.status !== to) {
       if (FINAL.has(to)) this.summariesDue = true;
       this.d.log(`${t.id}: ${t.status} → ${to} (${reason})`);
@@ -184,6 +210,7 @@ export class Cycle {
     this.journalNow({ kind: 'daemon', msg: `daemon started (PID ${process.pid})`, data: { pid: process.pid } });
     const spec = parseTaskFile(o.taskText.text);
     this.applySpec(prev, spec, o.taskText.hash);
+    this.taskText = o.taskText.text;
     // A restart is the natural moment to try refused credentials again (the key may be fixed).
     for (const t of Object.values(this.state.tasks)) {
       if (t.status === 'blocked' && t.blockedBy === 'auth') this.put(t, 'pending', 'aura restarted: trying the credentials again', { notBefore: null });
@@ -251,7 +278,7 @@ export class Cycle {
   private applySpec(prev: RunState | null, spec: TaskFileSpec, hash: string): void {
     const r = applyTaskFile(prev, spec, { taskFile: this.d.taskFile, hash, now: new Date(), runId: prev?.runId ?? randomUUID() });
     this.state = r.state;
-    if (r.changed) this.drafts.push(...r.entries);
+    if (r.changed) this.record(...r.entries);
     for (const s of r.stop) void this.pool.stop(s.task, s.reason);
     for (const w of spec.warnings) this.d.log(`task file: ${w}`);
   }
@@ -268,6 +295,11 @@ export class Cycle {
     try {
       this.applySpec(this.state, parseTaskFile(text.text), text.hash);
       this.lastBadHash = null;
+      if (this.llm) {
+        const diff = lineDiff(this.taskText, text.text);
+        this.taskFileDiff = this.taskFileDiff ? `${this.taskFileDiff}\n${diff}` : diff;
+      }
+      this.taskText = text.text;
     } catch (err) {
       this.badTaskFile(err, text.hash);
     }
@@ -305,13 +337,21 @@ export class Cycle {
       workerProblem: (t) => workerProblem(t, this.d.config, this.d.env, this.uid),
     });
     let spawned = 0;
+    // With the LLM planner the model starts work; the rules planner keeps the bookkeeping (blocks,
+    // unblocks, group checks) and takes over starting work only in safe mode.
+    const llm = this.llm && !o.draining ? await this.askModel(reasons, plan.actions.filter((a) => a.type === 'spawn').length) : null;
+    const rulesStart = !this.llm || llm?.mode === 'rules';
+    if (llm?.acted) spawned += 1;
     for (const a of plan.actions) {
       const t = this.state.tasks[a.task];
       if (!t) continue;
-      if (a.type === 'block') this.put(t, 'blocked', a.reason, { blockedBy: a.cause });
-      else if (a.type === 'unblock') this.put(t, 'pending', a.reason);
-      else if (a.type === 'check_group') this.checkGroup(t);
-      else if (a.type === 'spawn' && !o.draining && !this.state.pause) {
+      if (a.type === 'block') {
+        if (t.status === 'pending') this.put(t, 'blocked', a.reason, { blockedBy: a.cause });
+      } else if (a.type === 'unblock') {
+        if (t.status === 'blocked' && t.blockedBy !== 'planner') this.put(t, 'pending', a.reason);
+      } else if (a.type === 'check_group') {
+        if (t.status === 'pending') this.checkGroup(t);
+      } else if (a.type === 'spawn' && rulesStart && t.status === 'pending' && !o.draining && !this.state.pause) {
         this.journalNow({ kind: 'decision', task: t.id, msg: `start ${t.id}: ${a.reason}` });
         await this.spawn(t);
         spawned += 1;
@@ -320,6 +360,9 @@ export class Cycle {
 
     // An unblocked task can start, but only in the next plan: run it now rather than at the heartbeat.
     if (plan.actions.some((x) => x.type === 'unblock')) this.d.wake('unblocked tasks may start');
+    // The model changed the tree (new tasks, reopened ones): plan again at once rather than at the heartbeat.
+    if (llm?.acted && this.pool.size === 0 && this.checking.size === 0) this.d.wake('the planner changed the task tree');
+    const nextDueAt = [plan.nextDueAt, llm?.nextDueAt ?? null].filter((x): x is Date => !!x).sort((a, b) => a.getTime() - b.getTime())[0] ?? null;
     const busy = this.busy();
     let outcome: CycleResult['outcome'] = 'working';
     let stuckReason: string | undefined;
@@ -341,7 +384,9 @@ export class Cycle {
     } else if (
       busy === 0 &&
       spawned === 0 &&
-      !plan.nextDueAt &&
+      !nextDueAt &&
+      // The model may still start what the rules would; it is asked again at the next wake.
+      !(this.llm && plan.actions.some((x) => x.type === 'spawn')) &&
       !plan.actions.some((x) => x.type === 'unblock' || x.type === 'check_group') &&
       runningTasks(this.state).length === 0 &&
       !this.state.pause
@@ -354,7 +399,7 @@ export class Cycle {
     }
     await this.commit();
     // Counted again after the commit's awaits: an exit reported meanwhile is still to be taken.
-    return { outcome, stuckReason, nextDueAt: plan.nextDueAt, busy: this.busy() };
+    return { outcome, stuckReason, nextDueAt, busy: this.busy() };
   }
 
   /** Workers, evidence checks, and exits or evidence not yet taken by a cycle. */
@@ -437,7 +482,46 @@ export class Cycle {
     }
   }
 
-  private async spawn(t0: TaskState): Promise<void> {
+  /** The LLM planner's turn: the skip gate, then (maybe) the model. */
+  private async askModel(reasons: string[], startable: number) {
+    const llm = this.llm as LlmPlanner;
+    // The planner keeps the diff until the model has seen it.
+    const taskFileDiff = this.taskFileDiff;
+    this.taskFileDiff = null;
+    // The model's own actions during its call are not news to it.
+    this.inModel = true;
+    let decision;
+    try {
+      decision = await llm.decide({ reasons, changes: this.sinceModel, taskFileDiff, startable });
+    } finally {
+      this.inModel = false;
+    }
+    if (decision.mode === 'model') this.sinceModel = [];
+    this.d.debug(`planner: ${decision.mode} (${decision.why})`);
+    return decision;
+  }
+
+  get config(): Config {
+    return this.d.config;
+  }
+
+  log(line: string): void {
+    this.d.log(line);
+  }
+
+  /** Why nothing new may start now (a pause or a drain), or null. */
+  holdReason(): string | null {
+    if (this.draining) return 'aura is stopping';
+    if (this.state.pause) return this.state.pause.reason;
+    return null;
+  }
+
+  /** The planner's hook for safe-mode notifications. */
+  safeModeEvent(entered: boolean, reason: string): void {
+    if (entered) this.notifier.notify({ kind: 'safe_mode', ...this.eventBase(), reason });
+  }
+
+  async spawn(t0: TaskState): Promise<void> {
     const L = this.d.layout;
     const worker = resolveWorker(t0, this.d.config, this.d.env, this.uid);
     if ('problem' in worker) {
@@ -601,7 +685,7 @@ export class Cycle {
     }
     const r = afterEvidence(t2, evidence, this.policy, new Date());
     this.state.tasks[t.id] = r.task;
-    this.drafts.push(r.entry);
+    this.record(r.entry);
     this.d.log(`${t.id}: ${t2.status} → ${r.task.status} (${r.task.reason})`);
     if (FINAL.has(r.task.status)) this.summariesDue = true;
     this.attention(r.task);
@@ -715,6 +799,7 @@ export class Cycle {
   }
 
   async close(leaveWorkers: boolean): Promise<void> {
+    this.llm?.cancel();
     this.stalls.close();
     this.watchdog.close();
     await this.notifier.close();

@@ -61,6 +61,12 @@ export class StallMonitor {
     }
   }
 
+  /** Whether a task's worker is a stall suspect now (silent past the threshold once). */
+  isSuspect(task: string): boolean {
+    for (const [k, r] of this.records) if (k.startsWith(`${task}#`) && r.suspectSince !== null) return true;
+    return false;
+  }
+
   close(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;

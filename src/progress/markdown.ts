@@ -163,5 +163,6 @@ function totalsLine(view: ProgressView): string {
   const tasks = t.archived > 0 ? `${plural(t.tasks, 'task')} (+${t.archived} removed)` : plural(t.tasks, 'task');
   const ran = t.finished ? `ran for ${t.runTime}` : `running for ${t.runTime}`;
   const usage = t.usage ? ` · ${t.usage}` : '';
-  return `${tasks} · ${plural(t.attempts, 'attempt')}${usage} · ${ran} since ${t.since} · ${plural(t.cycle, 'cycle')}`;
+  const line = `${tasks} · ${plural(t.attempts, 'attempt')}${usage} · ${ran} since ${t.since} · ${plural(t.cycle, 'cycle')}`;
+  return t.planner ? `${line}\n\n${t.planner}` : line;
 }

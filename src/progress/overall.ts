@@ -60,6 +60,7 @@ export function overallOf(
   if (counts.blocked > 0) parts.push(`${counts.blocked} blocked`);
   if (stuck > 0) parts.push('needs attention');
   if (state.pause) parts.push(`paused: ${state.pause.reason}`);
+  if (state.planner?.mode === 'safe') parts.push('planner in safe mode (the model API keeps failing; the rules planner supervises)');
 
   const live = daemon.mode === 'running' || daemon.mode === 'sleeping';
   // The retry time is the news only while nothing runs; otherwise the tree shows it per task.

@@ -69,6 +69,10 @@ export const StatusJson = z.object({
   usage: UsageJson,
   /** Set while nothing new is started (a run budget was reached). */
   pause: z.object({ kind: z.string(), reason: z.string(), since: z.string() }).nullable(),
+  /** The LLM planner's mode and spend; null with the rules planner. */
+  planner: z
+    .object({ mode: z.enum(['model', 'safe']), reason: z.string().nullable(), requests: z.number().int().nonnegative(), usage: UsageJson })
+    .nullable(),
 });
 export type StatusJson = z.infer<typeof StatusJson>;
 
@@ -109,5 +113,8 @@ export function statusJson(state: RunState, daemon: DaemonInfo, now: Date): Stat
     tasks: [...forest.live, ...forest.archived].map((n) => taskJson(n, t)),
     usage: usageJson(runTotals(state)),
     pause: state.pause,
+    planner: state.planner
+      ? { mode: state.planner.mode, reason: state.planner.reason, requests: state.planner.calls, usage: usageJson(addUsage(emptyTotals(), state.planner.usage)) }
+      : null,
   };
 }

@@ -138,6 +138,8 @@ export interface TotalsView {
   cycle: number;
   /** The run's tokens and cost over every attempt, e.g. "41.2k tokens · $0.1234"; null when none. */
   usage: string | null;
+  /** The LLM planner's line, e.g. "planner: model · 12 calls · 41.2k tokens · $0.0400"; null with the rules planner. */
+  planner: string | null;
 }
 
 export interface DaemonView {

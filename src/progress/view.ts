@@ -114,5 +114,16 @@ function totalsOf(state: RunState, archived: number, now: Date): TotalsView {
     finished: state.doneAt !== null,
     cycle: state.cycle,
     usage: usageText(runTotals(state)),
+    planner: plannerText(state),
   };
+}
+
+function plannerText(state: RunState): string | null {
+  const p = state.planner;
+  if (!p) return null;
+  const u = p.usage;
+  const mode = p.mode === 'safe' ? `SAFE MODE since ${stamp(p.since ?? state.updatedAt)} (${p.reason}); the rules planner supervises` : 'model';
+  const tokens = u.inputTokens + u.outputTokens + u.cacheReadTokens + u.cacheWriteTokens;
+  const cached = tokens ? ` (${Math.round((100 * u.cacheReadTokens) / Math.max(1, u.inputTokens + u.cacheReadTokens + u.cacheWriteTokens))}% of input from cache)` : '';
+  return `planner: ${mode} · ${p.calls} model request${p.calls === 1 ? '' : 's'} · ${tokens} tokens${cached} · $${(u.costUsd ?? 0).toFixed(4)}`;
 }

@@ -3,4 +3,4 @@
 
 export const TASK_STATUSES = ['pending', 'running', 'verifying', 'done', 'failed', 'blocked', 'archived'] as const;
 
-export const JOURNAL_KINDS = ['daemon', 'wake', 'taskfile', 'decision', 'status', 'attempt', 'evidence', 'warning'] as const;
+export const JOURNAL_KINDS = ['daemon', 'wake', 'taskfile', 'decision', 'status', 'attempt', 'evidence', 'warning', 'planner'] as const;

@@ -62,6 +62,7 @@ function journalBase(entries: readonly JournalEntry[], now: Now, taskFile: strin
     tasks: {},
     doneAt: null,
     pause: null,
+    planner: null,
   };
 }
 

@@ -154,15 +154,43 @@ export const TaskState = z.object({
   /**
    * Why a blocked task is blocked, which decides what unblocks it: deps (a dependency failed),
    * subtask (a subtask failed), worker (no worker can run it), auth (credentials refused: a person
-   * or a restart), watchdog (waiting for its resource-fix subtask). Null when not blocked.
+   * or a restart), watchdog (waiting for its resource-fix subtask), planner (the model blocked it:
+   * the model or a task.md edit lifts it). Null when not blocked.
    */
-  blockedBy: z.enum(['deps', 'subtask', 'worker', 'auth', 'watchdog']).nullable().default(null),
+  blockedBy: z.enum(['deps', 'subtask', 'worker', 'auth', 'watchdog', 'planner']).nullable().default(null),
   /** Earliest time the next attempt may start (retry backoff). */
   notBefore: z.string().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
 export type TaskState = z.infer<typeof TaskState>;
+
+/**
+ * The LLM planner's own record: whether it is talking to the model or supervising in safe mode (the
+ * rules planner) after repeated API failures, what it has spent, and what it asked to be woken for.
+ */
+export const PlannerState = z.object({
+  mode: z.enum(['model', 'safe']),
+  /** Consecutive failed model calls. */
+  failures: z.number().int().nonnegative(),
+  /** Why safe mode, in words (null in model mode). */
+  reason: z.string().nullable(),
+  since: z.string().nullable(),
+  /** In safe mode: when the next call may try the model again. */
+  nextProbeAt: z.string().nullable(),
+  /** Model calls made (requests, retries by the SDK not counted) and cycles that used the model. */
+  calls: z.number().int().nonnegative(),
+  modelCycles: z.number().int().nonnegative(),
+  lastCallCycle: z.number().int().nonnegative().nullable(),
+  usage: UsageRecord,
+  /** The model's no_op hint: wake and ask again at this time. */
+  hintAt: z.string().nullable(),
+  hint: z.string().nullable(),
+  /** Review file (relative to .aura/memory) whose recommendations reach the next cycle once. */
+  pendingReview: z.string().nullable(),
+  lastReviewCycle: z.number().int().nonnegative(),
+});
+export type PlannerState = z.infer<typeof PlannerState>;
 
 export const RunState = z.object({
   schemaVersion: z.literal(STATE_SCHEMA_VERSION),
@@ -190,6 +218,8 @@ export const RunState = z.object({
     .object({ kind: z.enum(['budget', 'user']), reason: z.string(), since: z.string() })
     .nullable()
     .default(null),
+  /** Null until the LLM planner first runs (and always with the rules planner). */
+  planner: PlannerState.nullable().default(null),
 });
 export type RunState = z.infer<typeof RunState>;
 

@@ -68,6 +68,7 @@ export function makeState(tasks: TaskState[], patch: Partial<RunState> = {}): Ru
     doneAt: null,
     ...patch,
     pause,
+    planner: patch.planner ?? null,
   };
 }
 

@@ -131,6 +131,7 @@ describe('buildView', () => {
       finished: false,
       cycle: 42,
       usage: null,
+      planner: null,
     });
     assert.deepEqual(view.daemon, { pid: 4100, mode: 'running', nextWake: '14:05:00 UTC', uptime: '2h 03m', note: null });
     assert.equal(view.generatedAt, '2025-03-01 14:03:12 UTC');

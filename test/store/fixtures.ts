@@ -59,6 +59,7 @@ export function makeState(patch: Partial<RunState> = {}): RunState {
     doneAt: null,
     ...patch,
     pause: patch.pause ?? null,
+    planner: patch.planner ?? null,
   };
 }
 

@@ -1,0 +1,37 @@
+// The skip gate: whether this cycle needs the model at all. Pure. An idle wake costs no tokens; a
+// cycle with work that could start, or with something new to judge, always asks.
+export interface SkipInputs {
+  /** The model has never been asked in this run. */
+  firstCall: boolean;
+  /** Every task is done (or archived): nothing is left to decide. */
+  goalDone: boolean;
+  /** Spending is paused (a run budget was reached): the orchestrator spends nothing either. */
+  budgetPaused: boolean;
+  /** Journal-worthy changes since the last model call (status changes, exits, evidence, stalls, watchdog). */
+  changes: number;
+  /** task.md changed since the last model call. */
+  taskFileChanged: boolean;
+  /** A wake from a person with a reason (`aura wake --reason …`). */
+  userReason: string | null;
+  /** Leaf tasks that could start now (dependencies done, slot free, worker available). */
+  startable: number;
+  /** The model asked to be woken at a time that has come (no_op's wake_after_seconds). */
+  hintDue: boolean;
+  /** A deep-reflection review is due. */
+  reviewDue: boolean;
+}
+
+export type SkipVerdict = { call: true; why: string } | { call: false; why: string };
+
+export function skipGate(i: SkipInputs): SkipVerdict {
+  if (i.budgetPaused) return { call: false, why: 'the run budget is reached: the orchestrator spends nothing more' };
+  if (i.goalDone && !i.taskFileChanged) return { call: false, why: 'the goal is done' };
+  if (i.firstCall) return { call: true, why: 'first cycle with the model' };
+  if (i.taskFileChanged) return { call: true, why: 'task.md changed' };
+  if (i.userReason) return { call: true, why: `woken by a person: ${i.userReason}` };
+  if (i.changes > 0) return { call: true, why: `${i.changes} change(s) since the last call` };
+  if (i.startable > 0) return { call: true, why: `${i.startable} task(s) could start` };
+  if (i.hintDue) return { call: true, why: 'the model asked to be woken now' };
+  if (i.reviewDue) return { call: true, why: 'a review is due' };
+  return { call: false, why: 'nothing changed since the last call' };
+}

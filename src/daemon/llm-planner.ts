@@ -1,0 +1,314 @@
+// The LLM planner in the daemon: decides whether this cycle asks the model (the skip gate), builds
+// the request, runs the rounds, applies what the core accepts, keeps the planner's record (spend,
+// safe mode, hints, reviews) and journals each cycle's request size and cache use.
+import { BACKENDS, type Config } from '../config/schema.js';
+import { judgeProposal, buildChildren, type JudgeContext, type Proposal } from '../core/proposals.js';
+import { addPlannerUsage, afterFailure, afterSuccess, freshPlanner, modelAvailable } from '../core/safe-mode.js';
+import { skipGate } from '../core/skip-gate.js';
+import { allDone, liveTasks } from '../core/tree.js';
+import type { JournalDraft } from '../core/transitions.js';
+import type { Layout } from '../store/layout.js';
+import type { PlannerState, RunState, TaskState } from '../store/schema.js';
+import { deriveId, idProblem, uniqueId } from '../taskfile/ids.js';
+import { pathProblem } from '../planner/confine.js';
+import { createClient, type ModelClient } from '../planner/client.js';
+import { deltaMessage, stablePrefix, type WorkerDigest } from '../planner/context.js';
+import { runRounds, type LoopResult } from '../planner/loop.js';
+import * as mem from '../planner/memory.js';
+import { REVIEW_PROMPT } from '../planner/prompt.js';
+import { apiTools } from '../planner/tools/index.js';
+import { DEFAULT_READ_CAP_BYTES } from '../planner/tools/read-file.js';
+import { DEFAULT_LIST_CAP_ENTRIES } from '../planner/tools/list-directory.js';
+
+/** What the planner needs from the cycle that owns the run state. */
+export interface PlannerCycle {
+  state(): RunState;
+  put(t: TaskState, to: TaskState['status'], reason: string, patch?: Partial<TaskState>): TaskState;
+  journal(d: JournalDraft): void;
+  spawn(t: TaskState): Promise<void>;
+  stop(task: string, reason: string): void;
+  workerProblem(t: TaskState): string | null;
+  /** Why nothing new may start now, or null. */
+  holdReason(): string | null;
+  workers(): Promise<WorkerDigest[]>;
+  log(line: string): void;
+  note(msg: string): void;
+  safeModeEvent(entered: boolean, reason: string): void;
+}
+
+export interface DecideInput {
+  reasons: string[];
+  /** Changes since the last model call, one line each (status moves, exits, evidence, stalls). */
+  changes: string[];
+  taskFileDiff: string | null;
+  /** Leaves the rules planner would start now. */
+  startable: number;
+}
+
+export interface Decision {
+  /** model: the model decided; rules: safe mode (the rules planner starts work); skipped: no call needed. */
+  mode: 'model' | 'rules' | 'skipped';
+  why: string;
+  /** Earliest time the planner wants a wake (a hint, a probe, a retry after a failure). */
+  nextDueAt: Date | null;
+  /** The model started work or changed tasks this cycle. */
+  acted: boolean;
+}
+
+const RETRY_AFTER_FAILURE_MS = 15_000;
+
+export class LlmPlanner {
+  private readonly client: ModelClient;
+  private readonly files: mem.MemoryFiles;
+  private unseen: string[] = [];
+  private abort = new AbortController();
+  /** The model's view of task.md is stale until a call succeeds with the diff. */
+  private pendingDiff: string | null = null;
+  private failedAt: number | null = null;
+
+  constructor(
+    private readonly cfg: Config,
+    private readonly layout: Layout,
+    private readonly c: PlannerCycle,
+    client?: ModelClient,
+  ) {
+    this.client = client ?? createClient(cfg);
+    this.files = mem.memoryFiles(layout.memoryDir);
+  }
+
+  /** Stops an in-flight call (daemon shutdown). */
+  cancel(): void {
+    this.abort.abort();
+  }
+
+  private get planner(): PlannerState {
+    const s = this.c.state();
+    s.planner ??= freshPlanner();
+    return s.planner;
+  }
+
+  private set planner(p: PlannerState) {
+    this.c.state().planner = p;
+  }
+
+  private judgeContext(): JudgeContext {
+    const cfg = this.cfg;
+    return {
+      now: new Date(),
+      maxConcurrent: cfg.AURA_MAX_CONCURRENT_TASKS,
+      maxAttempts: cfg.AURA_MAX_ATTEMPTS,
+      maxTasks: 2000,
+      holdReason: this.c.holdReason(),
+      workerProblem: (t) => this.c.workerProblem(t),
+      pathProblem: (p) => pathProblem(p),
+      idProblem,
+      workers: BACKENDS,
+    };
+  }
+
+  async decide(i: DecideInput): Promise<Decision> {
+    const now = new Date();
+    const state = this.c.state();
+    if (i.taskFileDiff) this.pendingDiff = this.pendingDiff ? `${this.pendingDiff}\n${i.taskFileDiff}` : i.taskFileDiff;
+    const p = this.planner;
+    if (!modelAvailable(p, now)) return { mode: 'rules', why: `safe mode: ${p.reason}`, nextDueAt: p.nextProbeAt ? new Date(p.nextProbeAt) : null, acted: false };
+    const userWake = i.reasons.find((r) => r.startsWith('aura wake: ') && r !== 'aura wake: aura wake');
+    const retryDue = this.failedAt !== null && Date.now() - this.failedAt >= RETRY_AFTER_FAILURE_MS;
+    const gate = skipGate({
+      firstCall: p.calls === 0,
+      goalDone: allDone(state),
+      budgetPaused: state.pause?.kind === 'budget',
+      changes: i.changes.length + (retryDue ? 1 : 0),
+      taskFileChanged: this.pendingDiff !== null,
+      userReason: userWake ? userWake.slice('aura wake: '.length) : null,
+      startable: i.startable,
+      hintDue: !!p.hintAt && new Date(p.hintAt) <= now,
+      reviewDue: this.reviewDue(p),
+    });
+    if (!gate.call) {
+      const safe = p.mode === 'safe';
+      return { mode: safe ? 'rules' : 'skipped', why: gate.why, nextDueAt: this.nextDue(), acted: false };
+    }
+    return this.callModel(i, gate.why, now);
+  }
+
+  private reviewDue(p: PlannerState): boolean {
+    const every = this.cfg.AURA_DEEP_REFLECTION_INTERVAL;
+    return every > 0 && p.modelCycles - p.lastReviewCycle >= every;
+  }
+
+  private nextDue(): Date | null {
+    const p = this.planner;
+    const times = [p.hintAt, p.mode === 'safe' ? p.nextProbeAt : null].filter((x): x is string => !!x).map((x) => new Date(x));
+    if (this.failedAt !== null) times.push(new Date(this.failedAt + RETRY_AFTER_FAILURE_MS));
+    return times.sort((a, b) => a.getTime() - b.getTime())[0] ?? null;
+  }
+
+  private async callModel(i: DecideInput, why: string, now: Date): Promise<Decision> {
+    const state = this.c.state();
+    const p = this.planner;
+    const review = p.pendingReview ? await mem.readReview(this.files, p.pendingReview) : null;
+    const prefix = stablePrefix(state, apiTools(), await mem.readProjectContext(this.files));
+    const delta = deltaMessage(state, {
+      now,
+      cycle: state.cycle,
+      wakeReasons: i.reasons,
+      changes: i.changes,
+      taskFileDiff: this.pendingDiff,
+      workers: await this.c.workers(),
+      memory: await mem.readMemoryForContext(this.files, this.cfg.AURA_MEMORY_MAX_CHARS),
+      session: await mem.readSession(this.files),
+      review,
+      unseen: this.unseen,
+      spend: this.spendLine(),
+      limits: `Limits: ${this.cfg.AURA_MAX_CONCURRENT_TASKS} workers at once, ${this.cfg.AURA_MAX_ATTEMPTS} attempts per task${this.c.holdReason() ? `; nothing new may start: ${this.c.holdReason()}` : ''}.`,
+    });
+    let acted = false;
+    const host = {
+      toolEnv: { project: this.layout.project, readCapBytes: DEFAULT_READ_CAP_BYTES, listCapEntries: DEFAULT_LIST_CAP_ENTRIES },
+      apply: async (prop: Proposal, tool: string) => {
+        const r = await this.apply(prop, tool);
+        if (r.ok && prop.type !== 'no_op') acted = true;
+        return r;
+      },
+    };
+    const r = await runRounds({ client: this.client, config: this.cfg, prefix, delta, host, signal: this.abort.signal });
+    this.record(r, why, review !== null);
+    if (r.failure) {
+      const after = afterFailure(this.planner, r.failure, now, {
+        failuresForSafeMode: this.cfg.AURA_API_FAILURES_FOR_SAFE_MODE,
+        probeSeconds: this.cfg.AURA_API_SAFE_MODE_RETRY_SECONDS,
+      });
+      this.planner = after.planner;
+      this.failedAt = Date.now();
+      this.c.log(`planner: ${r.failure.message}`);
+      if (after.change === 'entered') this.safeMode(true, r.failure.message);
+      const mode = this.planner.mode === 'safe' ? 'rules' : 'skipped';
+      return { mode, why: `model call failed: ${r.failure.message}`, nextDueAt: this.nextDue(), acted };
+    }
+    this.failedAt = null;
+    const after = afterSuccess(this.planner);
+    this.planner = after.planner;
+    if (after.change === 'left') this.safeMode(false, 'the API answers again');
+    this.unseen = r.unseen;
+    this.pendingDiff = null;
+    this.planner = {
+      ...this.planner,
+      modelCycles: this.planner.modelCycles + 1,
+      lastCallCycle: state.cycle,
+      pendingReview: review !== null ? null : this.planner.pendingReview,
+      hintAt: r.noOp?.wakeAfterSeconds ? new Date(now.getTime() + r.noOp.wakeAfterSeconds * 1000).toISOString() : null,
+      hint: r.noOp?.reason ?? null,
+    };
+    if (this.reviewDue(this.planner)) await this.review(prefix);
+    return { mode: 'model', why, nextDueAt: this.nextDue(), acted };
+  }
+
+  private safeMode(entered: boolean, reason: string): void {
+    const msg = entered
+      ? `planner in safe mode: ${reason}; the rules planner supervises until the API answers again (next try ${this.planner.nextProbeAt})`
+      : 'planner back on the model: the API answers again';
+    this.c.journal({ kind: 'planner', msg, data: { state: { planner: this.planner } } });
+    this.c.note(msg);
+    this.c.log(msg);
+    this.c.safeModeEvent(entered, reason);
+  }
+
+  private spendLine(): string {
+    const u = this.planner.usage;
+    return `Your spend so far: ${u.inputTokens + u.cacheReadTokens + u.cacheWriteTokens} input and ${u.outputTokens} output tokens, about $${(u.costUsd ?? 0).toFixed(4)}.`;
+  }
+
+  /** Usage into the planner's record and one journal entry per cycle with the request figures. */
+  private record(r: LoopResult, why: string, reviewShown: boolean): void {
+    this.planner = addPlannerUsage({ ...this.planner, calls: this.planner.calls + r.requests }, r.usage);
+    const last = r.rounds.at(-1);
+    const msg = r.failure
+      ? `model call failed after ${r.requests} request(s): ${r.failure.message}`
+      : `model cycle (${why}): ${r.rounds.length} round(s), ${r.rounds.flatMap((x) => x.toolCalls).join(', ') || 'no tool calls'}`;
+    this.c.journal({
+      kind: 'planner',
+      msg,
+      data: {
+        rounds: r.rounds,
+        requests: r.requests,
+        usage: r.usage,
+        requestChars: last?.requestChars ?? null,
+        refusals: r.refusals,
+        reviewShown,
+        state: { planner: this.planner },
+      },
+    });
+  }
+
+  private async review(prefix: ReturnType<typeof stablePrefix>): Promise<void> {
+    const r = await runRounds({ client: this.client, config: this.cfg, prefix, delta: REVIEW_PROMPT, host: { toolEnv: { project: this.layout.project, readCapBytes: 0, listCapEntries: 0 }, apply: async () => ({ ok: false, text: 'reviews do not call tools' }) }, signal: this.abort.signal, textOnly: true });
+    this.planner = { ...addPlannerUsage({ ...this.planner, calls: this.planner.calls + r.requests }, r.usage), lastReviewCycle: this.planner.modelCycles };
+    if (r.failure || !r.text) {
+      this.c.journal({ kind: 'planner', msg: `review failed: ${r.failure?.message ?? 'no text in the answer'}`, data: { state: { planner: this.planner } } });
+      return;
+    }
+    const rel = await mem.writeReview(this.files, r.text, new Date());
+    this.planner = { ...this.planner, pendingReview: rel };
+    this.c.journal({ kind: 'planner', msg: `review written to .aura/memory/${rel}`, data: { usage: r.usage, state: { planner: this.planner } } });
+  }
+
+  /** Judges a proposal with the pure core and applies it when accepted. */
+  private async apply(p: Proposal, tool: string): Promise<{ ok: boolean; text: string }> {
+    const state = this.c.state();
+    const v = judgeProposal(state, p, this.judgeContext());
+    if (!v.ok) {
+      this.c.journal({ kind: 'planner', ...('task' in p ? { task: p.task } : {}), msg: `refused ${tool}: ${v.message}`, data: { proposal: p } });
+      return { ok: false, text: v.message };
+    }
+    switch (p.type) {
+      case 'spawn': {
+        const t = state.tasks[p.task] as TaskState;
+        this.c.journal({ kind: 'decision', task: t.id, msg: `start ${t.id}: ${p.reason} (planner)` });
+        await this.c.spawn(t);
+        const after = this.c.state().tasks[t.id];
+        return after?.status === 'running' ? { ok: true, text: `started ${t.id}` } : { ok: false, text: `${t.id} did not start: ${after?.reason ?? 'unknown'}` };
+      }
+      case 'kill':
+        this.c.journal({ kind: 'decision', task: p.task, msg: `stop ${p.task}: ${p.reason} (planner)` });
+        this.c.stop(p.task, `planner: ${p.reason}`);
+        return { ok: true, text: `stopping ${p.task}; its attempt ends as killed` };
+      case 'update':
+        return this.applyUpdate(state.tasks[p.task] as TaskState, p);
+      case 'decompose': {
+        const parent = state.tasks[p.task] as TaskState;
+        const { parent: withKids, created } = buildChildren(state, parent, p.children, new Date(), (title, taken) => uniqueId(deriveId(title), taken));
+        for (const t of created) {
+          state.tasks[t.id] = t;
+          this.c.journal({ kind: 'status', task: t.id, to: 'pending', msg: `created by the planner under ${parent.id}: ${p.reason}`, data: { task: t } });
+        }
+        this.c.put(withKids, parent.status === 'blocked' ? 'pending' : parent.status, `decomposed by the planner: ${p.reason}`);
+        return { ok: true, text: `created ${created.map((t) => t.id).join(', ')} under ${parent.id}` };
+      }
+      case 'memory':
+        return { ok: true, text: await mem.writeMemoryEntry(this.files, p.section, p.text, new Date(), this.cfg.AURA_MEMORY_MAX_CHARS) };
+      case 'context':
+        return { ok: true, text: await mem.updateProjectContextFile(this.files, p.fields) };
+      case 'no_op':
+        return { ok: true, text: 'ok' };
+    }
+  }
+
+  private applyUpdate(t: TaskState, p: Extract<Proposal, { type: 'update' }>): { ok: boolean; text: string } {
+    const reason = `${p.reason} (planner${p.evidence ? `; evidence: ${p.evidence.slice(0, 300)}` : ''})`;
+    const patch: Partial<TaskState> = p.notes ? { notes: `${t.notes}${t.notes ? '\n' : ''}Planner note: ${p.notes}` } : {};
+    if (!p.status || p.status === t.status) {
+      this.c.put(t, t.status, p.notes ? `notes added by the planner: ${p.reason}` : t.reason, patch);
+      return { ok: true, text: p.status ? `${t.id} is already ${t.status}${p.notes ? '; notes added' : ''}` : `notes added to ${t.id}` };
+    }
+    if (p.status === 'pending') Object.assign(patch, { notBefore: null });
+    if (p.status === 'blocked') Object.assign(patch, { blockedBy: 'planner' });
+    this.c.put(t, p.status, reason, patch);
+    return { ok: true, text: `${t.id} is now ${p.status}` };
+  }
+
+  /** Open tasks the model is steering (for tests and progress). */
+  openTasks(): number {
+    return liveTasks(this.c.state()).filter((t) => t.status !== 'done').length;
+  }
+}
