@@ -62,7 +62,7 @@ export const SETTINGS = {
   AURA_API_AUTH_HEADER: setting(oneOf(['auto', 'bearer', 'x-api-key'] as const), 'auto', api(
     'How the key is sent: bearer (Authorization: Bearer, anthropic-version 2026-10-21, what the SDK sends), x-api-key (X-Api-Key with anthropic-version 2023-06-01, what most compatible endpoints expect) or auto (bearer for api.anthropic.com, x-api-key elsewhere).',
   )),
-  AURA_API_MODEL: setting(word('a model name'), 'claude-sonnet-4-5', api('Model the LLM planner asks for.')),
+  AURA_API_MODEL: setting(word('a model name'), 'claude-sonnet-5-5', api('Model the LLM planner asks for.')),
   AURA_API_MAX_TOKENS: setting(wholeNumber(1, 64000, 'tokens'), 4096, api('Most output tokens one planner request may use, in tokens.')),
   AURA_API_TIMEOUT: setting(decimal({ above: 0 }, 'seconds'), 120, api('Time limit for one planner request, in seconds (a timed-out request is retried like a 5xx).')),
   AURA_API_MAX_RETRIES: setting(wholeNumber(0, 10, 'retries'), 2, api('Retries of one planner request after 408, 409, 429, 5xx, timeouts and connection errors, honouring retry-after; other 4xx are never retried.')),

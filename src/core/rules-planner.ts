@@ -59,10 +59,11 @@ export function planRules(state: RunState, ctx: PlanContext): Plan {
     if (t.status === 'blocked') {
       // Blocked only stays blocked while its cause does; the cause may have been fixed by an edit.
       // A task the watchdog blocked waits for its resource-fix subtask instead.
-      // Credentials refused (auth) wait for a person: an edit or a restart.
+      // Credentials refused (auth) wait for a person: an edit or a restart. A block the model chose
+      // (planner) is the model's, or a person's, to lift.
       if (t.blockedBy === 'watchdog') {
         if (kids?.allDone) actions.push({ type: 'unblock', task: t.id, reason: 'its resource-fix subtask is done; trying again' });
-      } else if (t.blockedBy !== 'auth' && !problem) actions.push({ type: 'unblock', task: t.id, reason: 'the cause of the block is gone' });
+      } else if (t.blockedBy !== 'auth' && t.blockedBy !== 'planner' && !problem) actions.push({ type: 'unblock', task: t.id, reason: 'the cause of the block is gone' });
       continue;
     }
     if (deps.kind === 'waiting') continue;

@@ -337,21 +337,27 @@ export class Cycle {
       workerProblem: (t) => workerProblem(t, this.d.config, this.d.env, this.uid),
     });
     let spawned = 0;
-    // With the LLM planner the model starts work; the rules planner keeps the bookkeeping (blocks,
-    // unblocks, group checks) and takes over starting work only in safe mode.
-    const llm = this.llm && !o.draining ? await this.askModel(reasons, plan.actions.filter((a) => a.type === 'spawn').length) : null;
-    const rulesStart = !this.llm || llm?.mode === 'rules';
-    if (llm?.acted) spawned += 1;
+    // Bookkeeping first (blocks, unblocks, group checks), so the model sees the tree as it is.
+    // While the model plans, a task no worker can run is not blocked: the model may decompose it or
+    // give it a run: (a goal with no checklist is one such task), and hears why when it tries.
+    const modelPlans = this.llm !== null && this.state.planner?.mode !== 'safe';
     for (const a of plan.actions) {
       const t = this.state.tasks[a.task];
       if (!t) continue;
-      if (a.type === 'block') {
-        if (t.status === 'pending') this.put(t, 'blocked', a.reason, { blockedBy: a.cause });
-      } else if (a.type === 'unblock') {
-        if (t.status === 'blocked' && t.blockedBy !== 'planner') this.put(t, 'pending', a.reason);
-      } else if (a.type === 'check_group') {
-        if (t.status === 'pending') this.checkGroup(t);
-      } else if (a.type === 'spawn' && rulesStart && t.status === 'pending' && !o.draining && !this.state.pause) {
+      if (a.type === 'block' && a.cause === 'worker' && modelPlans) continue;
+      if (a.type === 'block') this.put(t, 'blocked', a.reason, { blockedBy: a.cause });
+      else if (a.type === 'unblock') this.put(t, 'pending', a.reason);
+      else if (a.type === 'check_group') this.checkGroup(t);
+    }
+    // With the LLM planner the model starts work; the rules planner takes over starting work only
+    // in safe mode.
+    const startable = plan.actions.filter((a) => a.type === 'spawn');
+    const llm = this.llm && !o.draining ? await this.askModel(reasons, startable.length) : null;
+    if (llm?.acted) spawned += 1;
+    if (!this.llm || llm?.mode === 'rules') {
+      for (const a of startable) {
+        const t = this.state.tasks[a.task];
+        if (!t || t.status !== 'pending' || o.draining || this.state.pause) continue;
         this.journalNow({ kind: 'decision', task: t.id, msg: `start ${t.id}: ${a.reason}` });
         await this.spawn(t);
         spawned += 1;

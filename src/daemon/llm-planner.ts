@@ -55,6 +55,7 @@ export interface Decision {
   acted: boolean;
 }
 
+/** After a failed call (not yet safe mode), ask again this soon, or at the safe-mode probe interval if shorter. */
 const RETRY_AFTER_FAILURE_MS = 15_000;
 
 export class LlmPlanner {
@@ -113,7 +114,7 @@ export class LlmPlanner {
     const p = this.planner;
     if (!modelAvailable(p, now)) return { mode: 'rules', why: `safe mode: ${p.reason}`, nextDueAt: p.nextProbeAt ? new Date(p.nextProbeAt) : null, acted: false };
     const userWake = i.reasons.find((r) => r.startsWith('aura wake: ') && r !== 'aura wake: aura wake');
-    const retryDue = this.failedAt !== null && Date.now() - this.failedAt >= RETRY_AFTER_FAILURE_MS;
+    const retryDue = this.failedAt !== null && Date.now() - this.failedAt >= this.retryMs;
     const gate = skipGate({
       firstCall: p.calls === 0,
       goalDone: allDone(state),
@@ -132,6 +133,10 @@ export class LlmPlanner {
     return this.callModel(i, gate.why, now);
   }
 
+  private get retryMs(): number {
+    return Math.min(RETRY_AFTER_FAILURE_MS, this.cfg.AURA_API_SAFE_MODE_RETRY_SECONDS * 1000);
+  }
+
   private reviewDue(p: PlannerState): boolean {
     const every = this.cfg.AURA_DEEP_REFLECTION_INTERVAL;
     return every > 0 && p.modelCycles - p.lastReviewCycle >= every;
@@ -140,7 +145,7 @@ export class LlmPlanner {
   private nextDue(): Date | null {
     const p = this.planner;
     const times = [p.hintAt, p.mode === 'safe' ? p.nextProbeAt : null].filter((x): x is string => !!x).map((x) => new Date(x));
-    if (this.failedAt !== null) times.push(new Date(this.failedAt + RETRY_AFTER_FAILURE_MS));
+    if (this.failedAt !== null) times.push(new Date(this.failedAt + this.retryMs));
     return times.sort((a, b) => a.getTime() - b.getTime())[0] ?? null;
   }
 

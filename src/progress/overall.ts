@@ -16,7 +16,9 @@ function verifiedCount(state: RunState): number {
   for (const t of Object.values(state.tasks)) {
     if (t.status !== 'done') continue;
     const withEvidence = [...t.attempts].reverse().find((a) => a.evidence !== null);
-    if (withEvidence?.evidence?.passed) n++;
+    // A group aura checked (all subtasks done) is verified through them; only a `- [x]` the user
+    // ticked without evidence is "by hand".
+    if (withEvidence?.evidence?.passed || !t.userChecked) n++;
   }
   return n;
 }
