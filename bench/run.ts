@@ -4,7 +4,7 @@
 // noisy). Needs a built CLI (`npm run build`). Settings:
 //   --quick              5 trials, 5 s idle window (a smoke run)
 //   --only a,b           run only these measurements (wake, save, exit, idle, commands, scan, stop,
-//                        watchdog)
+//                        watchdog, planner)
 //   BENCH_TRIALS         trials per latency figure (default 30; 5 with --quick; at most 10 for the
 //                        stubborn stops and the watchdog kills, which wait out a grace or strikes)
 //   BENCH_IDLE_SECONDS   idle window, also the watchdog's 1 Hz sampling windows (default 60; 5 with --quick)
@@ -22,6 +22,7 @@ import { benchScan } from './scan.js';
 import { benchStop } from './stop.js';
 import { benchWake } from './wake.js';
 import { benchWatchdog } from './watchdog-sampling.js';
+import { benchPlanner } from './planner.js';
 
 const MEASUREMENTS: Array<[string, string, (o: BenchOptions) => Promise<Section>]> = [
   ['wake', '1. aura wake → cycle start', benchWake],
@@ -32,6 +33,7 @@ const MEASUREMENTS: Array<[string, string, (o: BenchOptions) => Promise<Section>
   ['scan', '6. /proc scans', benchScan],
   ['stop', '7. stopping a worker tree', benchStop],
   ['watchdog', '8. watchdog sampling', benchWatchdog],
+  ['planner', '9. LLM planner request', benchPlanner],
 ];
 
 function positiveNumber(name: string, fallback: number): number {

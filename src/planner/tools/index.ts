@@ -58,11 +58,17 @@ export function apiTools(tools: readonly ToolDef[] = TOOLS): ApiTool[] {
   });
 }
 
+/** A zod issue's path as the model wrote it: `children[0].title`, `(input)` for the whole input. */
+function fieldPath(p: readonly PropertyKey[]): string {
+  if (!p.length) return '(input)';
+  return p.map((k, i) => (typeof k === 'number' ? `[${k}]` : `${i ? '.' : ''}${String(k)}`)).join('');
+}
+
 /** One line per problem: `children[0].title: expected string, received number`. */
 export function describeZodError(err: z.ZodError): string {
   return err.issues
     .slice(0, 8)
-    .map((i) => `${i.path.length ? i.path.join('.') : '(input)'}: ${i.message}`)
+    .map((i) => `${fieldPath(i.path)}: ${i.message}`)
     .join('; ');
 }
 

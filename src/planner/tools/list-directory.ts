@@ -18,14 +18,14 @@ const input = z.object({
   path: z
     .string()
     .default('.')
-    .describe('Directory to list, relative to the project root (default "." = the root). No "..", no paths outside the project.'),
+    .describe('Project-relative, no ".."; default ".".'),
   depth: z
     .number()
     .int()
     .min(1)
     .max(MAX_DEPTH)
     .default(1)
-    .describe('How many levels to list: 1 = the entries of the directory only (default), up to 3.'),
+    .describe('Levels, default 1.'),
 });
 
 function bytes(n: number): string {
@@ -126,9 +126,7 @@ async function walk(w: Walk, abs: string, rel: string, depthLeft: number): Promi
 export const listDirectory = defineTool({
   name: 'list_directory',
   description:
-    'List a directory inside the project: one line per entry (dir, file with its size, link with its target), ' +
-    'sorted by name, paths relative to the project root, up to 3 levels deep. ' +
-    "aura's own files (.aura), .git, .env*, keys and credential files are never listed (only counted).",
+    'List a project directory (entries with sizes, up to 3 levels). .aura, .git, .env*, keys and credentials are hidden.',
   input,
   async run(args, env): Promise<ToolOutcome> {
     const r = await resolveInProject(env.project, args.path);

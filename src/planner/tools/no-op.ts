@@ -4,11 +4,11 @@ import { reason } from './fields.js';
 
 export const noOp = defineTool({
   name: 'no_op',
-  description: 'Nothing to do this cycle. Optionally ask to be woken again after some seconds even if nothing changes.',
+  description: 'Nothing to do now.',
   input: z
     .object({
       reason,
-      wake_after_seconds: z.number().int().min(10).max(86400).optional().describe('Ask again after this long, even if nothing changes.'),
+      wake_after_seconds: z.number().int().min(10).max(86400).optional().describe('Wake me then even if nothing changes.'),
     })
     .strict(),
   run: (i) => ({

@@ -14,19 +14,19 @@ export const DEFAULT_READ_CAP_BYTES = 64 * 1024;
 const input = z.object({
   path: z
     .string()
-    .describe('File to read, relative to the project root (e.g. "src/main.ts"). No "..", no paths outside the project.'),
+    .describe('Project-relative, no "..".'),
   offset: z
     .number()
     .int()
     .min(0)
     .optional()
-    .describe('Byte offset to start reading at (default 0). Use the offset the previous answer suggests to read on.'),
+    .describe('Default 0.'),
   max_bytes: z
     .number()
     .int()
     .min(1)
     .optional()
-    .describe('Most bytes to return (default and upper limit: the read cap, 64 KiB unless configured otherwise).'),
+    .describe('Default and most: 64 KiB.'),
 });
 
 function fail(text: string): ToolOutcome {
@@ -93,9 +93,8 @@ function decodeText(buf: Buffer): string | null {
 export const readFile = defineTool({
   name: 'read_file',
   description:
-    'Read a text file inside the project. Returns a header line (path, size, byte range shown) and the text; ' +
-    'long files come in slices: call again with the offset the header gives. Directories, binary files and ' +
-    "aura's own files (.aura), .git, .env*, keys and credential files cannot be read.",
+    'Read a project text file; long files come in slices (the header gives the next offset). ' +
+    'Not readable: .aura, .git, .env*, keys, credentials.',
   input,
   async run(args, env): Promise<ToolOutcome> {
     const r = await resolveInProject(env.project, args.path);

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { defineTool } from './types.js';
 
-const field = (what: string) => z.string().max(2000).optional().describe(`${what}; an empty string clears it, leaving it out keeps it.`);
+const field = (what: string) => z.string().max(2000).optional().describe(what);
 
 export const updateProjectContext = defineTool({
   name: 'update_project_context',
-  description: 'Merge what you learned about the project into its context (shown to you every cycle). Only the fields you give change.',
+  description: 'Merge facts about the project into its context (shown every cycle). Only given fields change; "" clears one.',
   input: z
     .object({
       summary: field('What the project is'),
