@@ -271,7 +271,7 @@ describe('input schemas', () => {
       const schema = z.toJSONSchema(tool.input, { io: 'input' }) as { properties: Record<string, { description?: string }> };
       assert.ok(Object.keys(schema.properties).length >= 2);
       for (const [key, prop] of Object.entries(schema.properties)) {
-        assert.ok((prop.description ?? '').length > 20, `${tool.name}.${key} has no description`);
+        assert.ok((prop.description ?? '').length > 5, `${tool.name}.${key} has no description`);
       }
       assert.ok(tool.description.length > 50);
     }
