@@ -1,11 +1,19 @@
 // A small line diff for showing the model what changed in task.md. Pure. Common leading and trailing
 // lines are trimmed first (edits are usually local); the middle gets an LCS diff when small enough,
 // otherwise it is shown as removed-then-added. Unchanged context: up to 2 lines either side.
+// Lines are compared without their ending: CRLF and LF read the same, and a final newline ends the
+// last line rather than starting an empty one.
 const MAX_LCS_CELLS = 250_000;
 
+function lines(s: string): string[] {
+  const out = s.split(/\r?\n/);
+  if (out.at(-1) === '') out.pop();
+  return out;
+}
+
 export function lineDiff(before: string, after: string): string {
-  const a = before.split('\n');
-  const b = after.split('\n');
+  const a = lines(before);
+  const b = lines(after);
   let pre = 0;
   while (pre < a.length && pre < b.length && a[pre] === b[pre]) pre++;
   let suf = 0;
@@ -37,12 +45,13 @@ function lcsDiff(a: string[], b: string[]): string[] {
       out.push(` ${a[i]}`);
       i++;
       j++;
-    } else if (j < m && (i >= n || (len[i * (m + 1) + j + 1] as number) >= (len[(i + 1) * (m + 1) + j] as number))) {
-      out.push(`+${b[j]}`);
-      j++;
-    } else {
+    } else if (i < n && (j >= m || (len[(i + 1) * (m + 1) + j] as number) >= (len[i * (m + 1) + j + 1] as number))) {
+      // Removals before additions, as in the fallback and in every usual diff.
       out.push(`-${a[i]}`);
       i++;
+    } else {
+      out.push(`+${b[j]}`);
+      j++;
     }
   }
   return out;

@@ -83,7 +83,7 @@ function judgeSpawn(state: RunState, t: TaskState, ctx: JudgeContext): Verdict {
   if (ctx.holdReason) return refuse(`nothing new may start: ${ctx.holdReason}`);
   const deps = depsVerdict(state, t);
   if (deps.kind === 'broken') return refuse(`${t.id} needs ${deps.on}, which is ${deps.status}`);
-  if (deps.kind === 'waiting') return refuse(`${t.id} waits for ${deps.on}, which is not done yet`);
+  if (deps.kind === 'waiting') return refuse(`${t.id} waits for ${deps.on.join(', ')}, which ${deps.on.length === 1 ? 'is' : 'are'} not done yet`);
   if (t.notBefore && new Date(t.notBefore) > ctx.now) return refuse(`${t.id} is backing off after a failed attempt until ${t.notBefore}`);
   const running = runningTasks(state).length;
   if (running >= ctx.maxConcurrent) return refuse(`${running} worker(s) already running, the limit is ${ctx.maxConcurrent} (AURA_MAX_CONCURRENT_TASKS); wait for one to finish`);
@@ -95,7 +95,8 @@ function judgeUpdate(state: RunState, t: TaskState, p: Extract<Proposal, { type:
   if (!p.status) return p.notes ? OK : refuse('update_task needs a status or notes');
   if (p.status === 'done') {
     if (t.status === 'done') return OK;
-    const last = t.attempts.at(-1)?.evidence;
+    // The latest attempt that has evidence: a killed or lost attempt after it has none of its own.
+    const last = t.attempts.findLast((a) => a.evidence)?.evidence;
     const seen = last ? ` The last evidence check said: ${last.summary}.` : ' No attempt has produced evidence yet.';
     return refuse(
       `refused: ${t.id} cannot be marked done by a proposal; a task is done only when aura's evidence gate passes ` +
@@ -120,13 +121,15 @@ function judgeChildren(state: RunState, parent: TaskState, p: Extract<Proposal, 
   if (p.children.length === 0) return refuse('decompose_task needs at least one child');
   const total = Object.keys(state.tasks).length + p.children.length;
   if (total > ctx.maxTasks) return refuse(`that would make ${total} tasks; the limit is ${ctx.maxTasks}`);
+  // Ids are directory names, compared case-insensitively (as task.md's own ids are).
+  const takenIds = new Set(Object.keys(state.tasks).map((k) => k.toLowerCase()));
   const newIds = new Set<string>();
   for (const [i, c] of p.children.entries()) {
     const where = `children[${i}] ("${c.title.slice(0, 40)}")`;
     if (c.id !== undefined) {
       const bad = ctx.idProblem(c.id);
       if (bad) return refuse(`${where}: id ${JSON.stringify(c.id.slice(0, 80))} is unsafe: ${bad}`);
-      if (state.tasks[c.id] || newIds.has(c.id.toLowerCase())) return refuse(`${where}: id "${c.id}" is already taken`);
+      if (takenIds.has(c.id.toLowerCase()) || newIds.has(c.id.toLowerCase())) return refuse(`${where}: id "${c.id}" is already taken`);
       newIds.add(c.id.toLowerCase());
     }
     for (const a of c.produces) {
@@ -135,9 +138,9 @@ function judgeChildren(state: RunState, parent: TaskState, p: Extract<Proposal, 
     }
     if (c.worker !== undefined && !ctx.workers.includes(c.worker)) return refuse(`${where}: unknown worker "${c.worker}"; one of ${ctx.workers.join(', ')}`);
     for (const n of c.needs) {
+      if (n === c.id) return refuse(`${where}: a task cannot need itself`);
       const sibling = p.children.some((o) => o !== c && o.id === n);
       if (!sibling && !find(state, n)) return refuse(`${where}: needs "${n}", which is neither a live task nor a sibling's id`);
-      if (n === c.id) return refuse(`${where}: a task cannot need itself`);
     }
   }
   const cycle = siblingCycle(p.children);
@@ -213,7 +216,7 @@ export function buildChildren(
           produces: c.produces,
           ...(c.verify ? { verify: c.verify } : {}),
           needs: c.needs,
-          ...(c.budgetMinutes ? { budgetMs: Math.round(c.budgetMinutes * 60_000) } : {}),
+          ...(c.budgetMinutes ? { budgetMs: Math.max(1, Math.round(c.budgetMinutes * 60_000)) } : {}),
           ...(c.worker ? { worker: c.worker } : {}),
           extra: { origin: 'aura', ...(c.acceptance ? { acceptance: c.acceptance } : {}) },
           notes,

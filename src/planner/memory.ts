@@ -45,32 +45,40 @@ async function readOr(file: string, dflt: string): Promise<string> {
   }
 }
 
-type Parsed = { head: string; sections: Map<string, string[]> };
+/**
+ * `head`: the text before the first `## ` heading; `sections`: each heading's entries; `intros`: text
+ * under a heading before its first entry (a person's note on the section), kept verbatim.
+ */
+type Parsed = { head: string; sections: Map<string, string[]>; intros?: Map<string, string> };
 
-/** Entries are the `- ` lines under each `## ` heading; other text is kept as the head. */
+/** Entries are the `- ` lines under each `## ` heading; other text is kept as the head or a section's intro. */
 export function parseMemory(text: string): Parsed {
   const sections = new Map<string, string[]>(SECTIONS.map(([, h]) => [h, []]));
+  const intros = new Map<string, string>();
   const head: string[] = [];
   let current: string[] | null = null;
+  let currentName = '';
   for (const line of text.split('\n')) {
     const h = /^##\s+(.+?)\s*$/.exec(line);
     if (h) {
-      const name = h[1] as string;
-      current = sections.get(name) ?? [];
-      sections.set(name, current);
+      currentName = h[1] as string;
+      current = sections.get(currentName) ?? [];
+      sections.set(currentName, current);
       continue;
     }
     if (current && line.startsWith('- ')) current.push(line.slice(2));
     else if (current && line.trim() && current.length) current[current.length - 1] += `\n${line}`;
-    else if (!current && line.trim()) head.push(line);
+    else if (current && line.trim()) intros.set(currentName, intros.has(currentName) ? `${intros.get(currentName)}\n${line}` : line);
+    else if (!current) head.push(line);
   }
-  return { head: head.join('\n'), sections };
+  return { head: head.join('\n').trim(), sections, intros };
 }
 
 export function renderMemory(p: Parsed): string {
   const out = [p.head || '# Memory'];
   for (const [name, entries] of p.sections) {
-    out.push('', `## ${name}`, ...entries.map((e) => `- ${e}`));
+    const intro = p.intros?.get(name);
+    out.push('', `## ${name}`, ...(intro ? [intro] : []), ...entries.map((e) => `- ${e}`));
   }
   return `${out.join('\n')}\n`;
 }
@@ -82,7 +90,7 @@ export function renderMemory(p: Parsed): string {
 export function compactMemory(p: Parsed, max: number): { kept: Parsed; moved: string[] } {
   const sections = new Map([...p.sections].map(([k, v]) => [k, [...v]]));
   const moved: string[] = [];
-  const size = () => renderMemory({ head: p.head, sections }).length;
+  const size = () => renderMemory({ head: p.head, sections, intros: p.intros }).length;
   while (size() > max) {
     // The section with the most entries gives up its oldest.
     let biggest: [string, string[]] | null = null;
@@ -90,7 +98,7 @@ export function compactMemory(p: Parsed, max: number): { kept: Parsed; moved: st
     if (!biggest) break;
     moved.push(`${biggest[0]}: ${biggest[1].shift()}`);
   }
-  return { kept: { head: p.head, sections }, moved };
+  return { kept: { head: p.head, sections, intros: p.intros }, moved };
 }
 
 function stamp(now: Date): string {
@@ -131,7 +139,7 @@ export async function readSession(f: MemoryFiles): Promise<string> {
 export async function readProjectContext(f: MemoryFiles): Promise<ProjectContextFields> {
   try {
     const v = JSON.parse(await readOr(f.context, '{}')) as unknown;
-    if (!v || typeof v !== 'object') return {};
+    if (!v || typeof v !== 'object' || Array.isArray(v)) return {};
     return Object.fromEntries(Object.entries(v).filter(([, x]) => typeof x === 'string')) as ProjectContextFields;
   } catch {
     return {}; // a hand-broken file is replaced by the next merge
