@@ -34,8 +34,9 @@ export function readyTasks(req: RecordedRequest): string[] {
   return [...deltaOf(req).matchAll(/^- (\S+): pending \(ready\)/gm)].map((m) => m[1] as string);
 }
 
-/** A model that starts the first ready task, or says no_op; later rounds end the turn. */
+/** A model that starts the first ready task, or says no_op; later rounds end the turn; reviews get a text. */
 export const autopilot: Step = (req) => {
+  if (deltaOf(req).startsWith('Deep-reflection review')) return text('1. Keep each step small.\n2. Check outputs early.');
   if (isLaterRound(req)) return text('done for this cycle');
   const ready = readyTasks(req);
   return ready.length ? toolUse('spawn_task', { task_id: ready[0], reason: 'it is ready' }) : toolUse('no_op', { reason: 'nothing to start' });
