@@ -177,6 +177,7 @@ export function fixtureState(): RunState {
     tasks,
     doneAt: null,
     pause: null,
+    planner: null,
   } satisfies RunState);
 }
 

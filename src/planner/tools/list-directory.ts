@@ -14,7 +14,7 @@ export const MAX_DEPTH = 3;
 /** Past the cap entries are only counted; past this many, not even that (a node_modules at depth 3). */
 const COUNT_LIMIT = 10_000;
 
-const input = z.object({
+const input = z.strictObject({
   path: z
     .string()
     .default('.')

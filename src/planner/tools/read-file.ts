@@ -11,7 +11,7 @@ import { type ToolOutcome, defineTool } from './types.js';
 
 export const DEFAULT_READ_CAP_BYTES = 64 * 1024;
 
-const input = z.object({
+const input = z.strictObject({
   path: z
     .string()
     .describe('Project-relative, no "..".'),
