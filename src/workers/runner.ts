@@ -11,9 +11,10 @@
 // Because the runner, not the daemon, holds the worker's pipes, a daemon that crashes or restarts
 // loses nothing: the worker keeps running and writing, and the next daemon reads the files.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomicSync } from '../util/atomic.js';
+import { errnoCode } from '../util/errors.js';
 import { CappedFile } from './capped-file.js';
 import { textParser } from './text-parser.js';
 import type { AgentEvent, StreamParser, StreamSummary } from './agents/types.js';
@@ -43,6 +44,24 @@ export interface RunnerExit {
   summary: StreamSummary;
   /** Set when the command could not be started at all (ENOENT, EACCES). */
   spawnError?: string;
+}
+
+/**
+ * After the worker exits, how long its output pipes may stay open (held by a background process it
+ * left behind) before the runner stops reading and records the exit: without this, a leftover that
+ * keeps stdout open would keep the attempt "running" until its budget ran out.
+ */
+export const CLOSE_GRACE_MS = 2000;
+
+/** Writes a record file of the attempt; a worker that deleted its own attempt directory gets it back. */
+function writeRecord(file: string, data: string): void {
+  try {
+    writeFileAtomicSync(file, data);
+  } catch (err) {
+    if (errnoCode(err) !== 'ENOENT') throw err;
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileAtomicSync(file, data);
+  }
 }
 
 async function parserFor(backend: string): Promise<StreamParser> {
@@ -75,7 +94,11 @@ export async function runRunner(specFile: string): Promise<number> {
     status.summary = parser.summary();
     status.stdoutBytes = stdout.written;
     status.stderrBytes = stderr.written;
-    writeFileAtomicSync(path.join(dir, 'status.json'), JSON.stringify(status));
+    try {
+      writeRecord(path.join(dir, 'status.json'), JSON.stringify(status));
+    } catch {
+      dirty = true; // status.json is advisory (stall checks); try again at the next flush
+    }
   };
 
   const [cmd, ...args] = spec.argv;
@@ -130,8 +153,18 @@ export async function runRunner(specFile: string): Promise<number> {
       spawnError = `${cmd}: ${err.message}`;
       stderr.write(Buffer.from(`aura runner: could not start ${cmd}: ${err.message}\n`));
     });
-    // 'close' (not 'exit') so the last output is read before the end is recorded.
+    // 'close' (not 'exit') so the last output is read before the end is recorded; but only for a
+    // while: a leftover background process may hold the pipes open for ever (the daemon reaps it).
+    let grace: NodeJS.Timeout | undefined;
+    child.once('exit', () => {
+      grace = setTimeout(() => {
+        stderr.write(Buffer.from(`\naura runner: the worker exited but something it started still holds its output open; stopped reading after ${CLOSE_GRACE_MS} ms\n`));
+        child.stdout.destroy();
+        child.stderr.destroy();
+      }, CLOSE_GRACE_MS);
+    });
     child.once('close', (code, signal) => {
+      clearTimeout(grace);
       if (partial.trim()) onEvents(parser.push(partial));
       resolve({ code, signal, endedAt: new Date().toISOString(), summary: parser.summary(), ...(spawnError ? { spawnError } : {}) });
     });
@@ -142,7 +175,7 @@ export async function runRunner(specFile: string): Promise<number> {
   stdout.close();
   stderr.close();
   events?.close();
-  writeFileAtomicSync(path.join(dir, 'exit.json'), JSON.stringify(exit));
+  writeRecord(path.join(dir, 'exit.json'), JSON.stringify(exit));
   if (exit.spawnError) return 127;
   return exit.code ?? 128 + signalNumber(exit.signal);
 }
