@@ -126,7 +126,12 @@ export async function main(argv: string[]): Promise<number> {
   const program = build((p) => {
     pending = p;
   });
-  program.exitOverride();
+  // Every subcommand too (start is one): a bad flag is bad input (exit 2), not commander's exit 1.
+  const override = (c: Command): void => {
+    c.exitOverride();
+    c.commands.forEach(override);
+  };
+  override(program);
   program.configureOutput({ writeErr: (s) => process.stderr.write(s) });
   try {
     await program.parseAsync(argv);

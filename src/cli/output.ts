@@ -1,7 +1,8 @@
 // How the CLI reports errors: one clear message, a hint, and the exit code for the error's code.
-import { AuraError, EXIT, exitCodeFor } from '../util/errors.js';
+import { AuraError, EXIT, exitCodeFor, storageError } from '../util/errors.js';
 
 export function reportError(err: unknown): number {
+  err = storageError(err) ?? err;
   if (err instanceof AuraError) {
     process.stderr.write(`aura: ${err.message}\n`);
     if (err.hint) process.stderr.write(`  ${err.hint}\n`);

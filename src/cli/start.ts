@@ -8,6 +8,7 @@ import { layoutFor } from '../store/layout.js';
 import { readStateReadOnly } from '../store/state-store.js';
 import { parseTaskFile } from '../taskfile/parse.js';
 import { readTaskFile } from '../taskfile/read.js';
+import { AuraError } from '../util/errors.js';
 import { DaemonConsole } from './console.js';
 import { packageVersion } from './version.js';
 
@@ -28,7 +29,9 @@ export function flagOverrides(o: StartOptions): Record<string, string> {
   const flags: Record<string, string> = {};
   for (const kv of o.set ?? []) {
     const i = kv.indexOf('=');
-    flags[i < 0 ? kv : kv.slice(0, i)] = i < 0 ? '' : kv.slice(i + 1);
+    // Like `aura setup --set`: a malformed pair is bad input, not a silently ignored setting.
+    if (i <= 0) throw new AuraError('BAD_USAGE', `--set takes KEY=VALUE, not ${JSON.stringify(kv)}`, 'e.g. --set AURA_MAX_ATTEMPTS=5');
+    flags[kv.slice(0, i)] = kv.slice(i + 1);
   }
   if (o.interval !== undefined) flags.AURA_CYCLE_INTERVAL = o.interval;
   if (o.maxConcurrent !== undefined) flags.AURA_MAX_CONCURRENT_TASKS = o.maxConcurrent;
@@ -44,7 +47,7 @@ export async function startCommand(file: string, o: StartOptions): Promise<numbe
   const { config, warnings } = loadConfig({ projectDir, env: process.env, homeDir: os.homedir(), flags: flagOverrides(o) });
   for (const w of warnings) process.stderr.write(`aura: warning: ${w}\n`);
   const text = await readTaskFile(taskFile);
-  parseTaskFile(text.text); // validate before touching .aura
+  parseTaskFile(text.text, { file }); // validate before touching .aura; messages name the file as given
   const layout = layoutFor(projectDir);
   const existing = await readStateReadOnly(layout);
   assertSameTaskFile(existing.state, taskFile, projectDir);

@@ -51,3 +51,28 @@ export function exitCodeFor(code: ErrorCode): number {
 export function errnoCode(err: unknown): string | undefined {
   return typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : undefined;
 }
+
+// Errors from the file system that no retry inside aura can fix: the disk or the directory itself
+// has to change. They get a plain message and the STATE exit code instead of an "internal error".
+const STORAGE_PROBLEMS: Record<string, string> = {
+  EROFS: 'the file system is read-only',
+  ENOSPC: 'no space is left on the device',
+  EDQUOT: 'the disk quota is used up',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+};
+
+/** An AuraError('STATE') explaining a storage failure (read-only, full, no permission); null for anything else. */
+export function storageError(err: unknown): AuraError | null {
+  const code = errnoCode(err);
+  if (code === undefined || !Object.hasOwn(STORAGE_PROBLEMS, code)) return null;
+  const e = err as NodeJS.ErrnoException;
+  const what = e.path ? `${e.syscall ?? 'access'} ${e.path}` : (e.syscall ?? 'a file operation');
+  return new AuraError(
+    'STATE',
+    `cannot ${what}: ${STORAGE_PROBLEMS[code]} (${code})`,
+    code === 'ENOSPC' || code === 'EDQUOT'
+      ? 'free some space, then start aura again: what was already saved is kept'
+      : 'make the directory writable for this user, then start aura again: what was already saved is kept',
+  );
+}
