@@ -9,6 +9,8 @@ export interface ApiTarget {
   model: string;
   /** Default 10 s. */
   timeoutMs?: number;
+  /** The header style the planner uses (AURA_API_AUTH_HEADER, resolved); default x-api-key. */
+  auth?: 'bearer' | 'x-api-key';
 }
 
 export const API_TIMEOUT_MS = 10_000;
@@ -39,8 +41,8 @@ export async function probeApi(t: ApiTarget): Promise<ApiProbe> {
     const res = await fetch(url, {
       method: 'POST',
       headers: {
-        'x-api-key': t.apiKey,
-        'anthropic-version': '2023-06-01',
+        // The same headers the planner's client sends, so the check proves what the planner will do.
+        ...(t.auth === 'bearer' ? { authorization: `Bearer ${t.apiKey}`, 'anthropic-version': '2026-10-21' } : { 'x-api-key': t.apiKey, 'anthropic-version': '2023-06-01' }),
         'content-type': 'application/json',
       },
       body: JSON.stringify({ model: t.model, messages: [{ role: 'user', content: 'ping' }] }),

@@ -12,6 +12,7 @@ import { runCommand, type RunCommand } from '../watchdog/run-command.js';
 import { backends } from '../workers/agents/index.js';
 import { which } from '../workers/registry.js';
 import { probeApi } from './api.js';
+import { authStyle } from '../planner/auth-style.js';
 import {
   agentVerdict,
   apiVerdict,
@@ -59,7 +60,7 @@ async function agentCheck(name: (typeof AGENTS)[number], ctx: DoctorContext, con
 async function apiCheck(config: Config | null, configOk: boolean): Promise<Check> {
   if (!configOk || config === null) return apiVerdict({ kind: 'skipped', reason: 'the configuration is invalid' });
   if (!config.AURA_API_KEY) return apiVerdict({ kind: 'not-configured' });
-  return apiVerdict(await probeApi({ baseUrl: config.AURA_API_BASE_URL, apiKey: config.AURA_API_KEY, model: config.AURA_API_MODEL }));
+  return apiVerdict(await probeApi({ baseUrl: config.AURA_API_BASE_URL, apiKey: config.AURA_API_KEY, model: config.AURA_API_MODEL, auth: authStyle(config) }));
 }
 
 async function gpuCheck(ctx: DoctorContext): Promise<Check> {

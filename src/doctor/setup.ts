@@ -13,6 +13,7 @@ import { isSettingKey, parseSetting, SETTING_KEYS, type SettingKey, settingOf } 
 import { closest } from '../config/suggest.js';
 import { AuraError, errnoCode } from '../util/errors.js';
 import { probeApi } from './api.js';
+import { authStyle } from '../planner/auth-style.js';
 import { apiVerdict } from './checks.js';
 
 export interface SetupOptions {
@@ -252,6 +253,10 @@ export async function setupCommand(o: SetupOptions, io: SetupIo = { input: proce
       apiKey,
       baseUrl: values.get('AURA_API_BASE_URL') ?? String(settingOf('AURA_API_BASE_URL').default),
       model: values.get('AURA_API_MODEL') ?? String(settingOf('AURA_API_MODEL').default),
+      auth: authStyle({
+        AURA_API_AUTH_HEADER: (values.get('AURA_API_AUTH_HEADER') ?? 'auto') as 'auto' | 'bearer' | 'x-api-key',
+        AURA_API_BASE_URL: values.get('AURA_API_BASE_URL') ?? String(settingOf('AURA_API_BASE_URL').default),
+      }),
     }),
   );
   io.output.write(`API check: ${check.status}: ${check.detail}\n`);

@@ -7,6 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Config } from '../config/schema.js';
 import type { UsageRecord } from '../store/schema.js';
 import type { CallFailure } from '../core/safe-mode.js';
+import { authStyle } from './auth-style.js';
 
 export const MAX_RETRY_WAIT_MS = 60_000;
 
@@ -28,12 +29,7 @@ export class CallError extends Error {
   }
 }
 
-export type AuthStyle = 'bearer' | 'x-api-key';
-
-export function authStyle(cfg: Pick<Config, 'AURA_API_AUTH_HEADER' | 'AURA_API_BASE_URL'>): AuthStyle {
-  if (cfg.AURA_API_AUTH_HEADER !== 'auto') return cfg.AURA_API_AUTH_HEADER;
-  return new URL(cfg.AURA_API_BASE_URL).hostname === 'api.anthropic.com' ? 'bearer' : 'x-api-key';
-}
+export { authStyle, type AuthStyle } from './auth-style.js';
 
 function makeSdk(cfg: Config): Anthropic {
   const key = cfg.AURA_API_KEY ?? '';
