@@ -165,7 +165,7 @@ describe('aura setup (interactive, through a pseudo-terminal)', { skip: !hasScri
     const answers: [string, string][] = [
       ['API key', `${typed}\r`],
       ['API base URL [https://api.anthropic.com]', '\r'],
-      ['Planner model [claude-sonnet-4-5]', 'claude-opus-4\r'],
+      ['Planner model [claude-sonnet-5-5]', 'claude-opus-4\r'],
       ['Worker backend', 'nope\r'],
       ['Worker backend', 'codex\r'],
     ];

@@ -39,7 +39,7 @@ describe('SETTINGS', () => {
     const c = defaultConfig();
     assert.equal(c.AURA_API_KEY, undefined);
     assert.equal(c.AURA_API_BASE_URL, 'https://api.anthropic.com');
-    assert.equal(c.AURA_API_MODEL, 'claude-sonnet-4-5');
+    assert.equal(c.AURA_API_MODEL, 'claude-sonnet-5-5');
     assert.equal(c.AURA_API_MAX_TOKENS, 4096);
     assert.equal(c.AURA_API_TIMEOUT, 120);
     assert.equal(c.AURA_CYCLE_INTERVAL, 300);
