@@ -261,6 +261,8 @@ export class Daemon {
     const c = this.cycle;
     if (!c) return this.finish();
     c.note(`stopping: ${why}`);
+    // A model call in flight would hold the drain for up to AURA_API_TIMEOUT × retries.
+    c.llm?.cancel();
     if (this.opts.leaveWorkers) {
       c.detachWorkers();
     } else {

@@ -178,6 +178,11 @@ export class LlmPlanner {
       },
     };
     const r = await runRounds({ client: this.client, config: this.cfg, prefix, delta, host, signal: this.abort.signal });
+    if (this.abort.signal.aborted) {
+      // Stopping: a call cut short says nothing about the API; only its spend is kept.
+      this.planner = addPlannerUsage({ ...this.planner, calls: this.planner.calls + r.requests }, r.usage);
+      return { mode: 'skipped', why: 'aura is stopping', nextDueAt: null, acted };
+    }
     this.record(r, why, review !== null);
     if (r.failure) {
       const after = afterFailure(this.planner, r.failure, now, {

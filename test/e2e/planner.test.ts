@@ -251,4 +251,22 @@ describe('LLM planner, end to end', () => {
       await server.close();
     }
   });
+
+  test('stopping the daemon during a model call ends the call at once; it does not count as an API failure', async () => {
+    const server = await startModelServer([{ ...text('too late'), delayMs: 60_000 }]);
+    try {
+      const p = project({ 'task.md': '# Slow model\n\n- [ ] A\n  - id: a\n  - run: `true`\n' });
+      const d = startDaemon(['task.md', '--interval', '3600'], { cwd: p.dir, env: plannerEnv(server.url, { AURA_API_TIMEOUT: '120' }) });
+      await waitFor('the model call in flight', () => server.requests.length === 1, 20_000);
+      const t0 = Date.now();
+      d.kill('SIGTERM');
+      const exit = await d.exited;
+      assert.equal(exit.code, 0, d.output());
+      assert.ok(Date.now() - t0 < 15_000, 'the drain did not wait for the model');
+      assert.equal(p.state().planner?.failures ?? 0, 0);
+      assert.equal(p.state().planner?.mode ?? 'model', 'model');
+    } finally {
+      await server.close();
+    }
+  });
 });
