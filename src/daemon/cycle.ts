@@ -323,7 +323,13 @@ export class Cycle {
     this.d.debug(`cycle ${this.state.cycle}: ${reasons.join('; ')}`);
 
     // gather
-    for (const r of this.requests.splice(0)) r.done(applyOperatorRequest(this.operatorHost, r));
+    // An operator request is acknowledged only once its effect is on disk: a crash right after the
+    // answer must not lose what the person was told was done.
+    const answered = this.requests.splice(0).map((r) => ({ r, reply: applyOperatorRequest(this.operatorHost, r) }));
+    if (answered.length) {
+      await this.commit();
+      for (const a of answered) a.r.done(a.reply);
+    }
     if (this.taskFileDirty) await this.readTaskFileChange();
     for (const e of this.exits.splice(0)) await this.onExit(e);
     for (const r of this.evidence.splice(0)) this.onEvidence(r);
@@ -735,7 +741,11 @@ export class Cycle {
       (evidence) => {
         this.checking.delete(t.id);
         // Stopping: a verify cut short proves nothing; the next daemon checks this attempt again.
-        if (this.draining) return;
+        // The wake still matters: the drain finishes only once nothing is in flight.
+        if (this.draining) {
+          this.d.wake(`evidence check for ${t.id} ended while stopping`);
+          return;
+        }
         this.evidence.push({ task: t.id, attempt: a?.n ?? null, evidence });
         this.d.wake(`evidence for ${t.id}`);
       },

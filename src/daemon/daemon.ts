@@ -65,6 +65,7 @@ export class Daemon {
   private resolveDone: ((code: number) => void) | null = null;
   private exitCode = 0;
   private signalHandlers: Array<[NodeJS.Signals, () => void]> = [];
+  private signalWhileStarting: NodeJS.Signals | null = null;
 
   constructor(private readonly opts: DaemonOptions) {
     this.layout = layoutFor(opts.projectDir);
@@ -77,6 +78,9 @@ export class Daemon {
   /** Runs until stopped; resolves with the process exit code. */
   async run(initialText: { text: string; hash: string }): Promise<number> {
     const L = this.layout;
+    // Handlers first: a signal while starting up is remembered and honoured as soon as the daemon
+    // can drain, instead of killing it between its first save and its lock release.
+    this.installSignals();
     await mkdir(L.stateDir, { recursive: true });
     await mkdir(L.memoryDir, { recursive: true });
     await mkdir(L.workspaceDir, { recursive: true });
@@ -129,9 +133,9 @@ export class Daemon {
         (err) => this.opts.log(`task file watcher: ${err instanceof Error ? err.message : String(err)}`),
       );
       await this.watcher.start();
-      this.installSignals();
       this.mode = 'running';
       this.opts.log(`aura daemon ${process.pid} watching ${this.opts.taskFile}`);
+      if (this.signalWhileStarting) void this.drain(`received ${this.signalWhileStarting} while starting`);
       this.opts.console?.startStatus(() => {
         const info = this.infoNow();
         return this.cycle ? statusLine(this.cycle.state, { mode: info.mode, nextWakeAt: info.nextWakeAt, now: new Date() }) : '';
@@ -243,6 +247,10 @@ export class Daemon {
   private installSignals(): void {
     for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as NodeJS.Signals[]) {
       const h = () => {
+        if (this.mode === 'starting') {
+          this.signalWhileStarting ??= sig;
+          return;
+        }
         if (this.mode === 'draining') void this.force(sig);
         else void this.drain(`received ${sig}`);
       };
