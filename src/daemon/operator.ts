@@ -24,14 +24,21 @@ export function applyOperatorRequest(h: OperatorHost, r: OperatorRequest): { ok:
   const state = h.state();
   const by = r.reason ? ` (${r.reason})` : '';
   if (r.cmd === 'pause') {
-    if (state.pause) return { ok: true, message: `already paused: ${state.pause.reason}` };
+    if (state.pause) {
+      // Even a request that changes nothing is on record once it has been answered.
+      h.journal({ kind: 'decision', msg: `aura pause${by}: already paused (${state.pause.reason})` });
+      return { ok: true, message: `already paused: ${state.pause.reason}` };
+    }
     state.pause = { kind: 'user', reason: `paused by aura pause${by}`, since: new Date().toISOString() };
     h.journal({ kind: 'decision', msg: `paused by the user${by}: nothing new starts; running workers go on`, data: { state: { pause: state.pause } } });
     return { ok: true, message: 'paused: nothing new starts; running workers go on' };
   }
   if (r.cmd === 'resume') {
     const p = state.pause;
-    if (!p) return { ok: true, message: 'not paused' };
+    if (!p) {
+      h.journal({ kind: 'decision', msg: `aura resume${by}: not paused` });
+      return { ok: true, message: 'not paused' };
+    }
     if (p.kind === 'budget') return { ok: false, message: `paused by the run budget (${p.reason}); raise the budget and restart aura` };
     state.pause = null;
     h.journal({ kind: 'decision', msg: `resumed by the user${by}`, data: { state: { pause: null } } });
