@@ -41,6 +41,7 @@ ${EXIT_CODES}`);
     .option('--interval <seconds>', 'seconds between heartbeat wakes (AURA_CYCLE_INTERVAL)')
     .option('--max-concurrent <n>', 'workers running at once (AURA_MAX_CONCURRENT_TASKS)')
     .addOption(new Option('--backend <name>', 'worker for tasks without run: (AURA_LAYER2_BACKEND)'))
+    .addOption(new Option('--planner <which>', 'who plans: auto (the LLM when AURA_API_KEY is set), llm or rules (AURA_PLANNER)'))
     .option('--set <KEY=VALUE>', 'override any setting, e.g. --set AURA_MAX_ATTEMPTS=5 (repeatable)', collect)
     .option('--leave-workers', 'on stop, leave workers running; the next daemon re-adopts them')
     .option('--project <dir>', "project directory holding .aura/ (default: the task file's directory)")

@@ -18,6 +18,7 @@ export interface StartOptions {
   interval?: string;
   maxConcurrent?: string;
   backend?: string;
+  planner?: string;
   set?: string[];
   leaveWorkers?: boolean;
   project?: string;
@@ -36,6 +37,7 @@ export function flagOverrides(o: StartOptions): Record<string, string> {
   if (o.interval !== undefined) flags.AURA_CYCLE_INTERVAL = o.interval;
   if (o.maxConcurrent !== undefined) flags.AURA_MAX_CONCURRENT_TASKS = o.maxConcurrent;
   if (o.backend !== undefined) flags.AURA_LAYER2_BACKEND = o.backend;
+  if (o.planner !== undefined) flags.AURA_PLANNER = o.planner;
   if (o.leaveWorkers) flags.AURA_LEAVE_WORKERS_ON_EXIT = 'true';
   return flags;
 }

@@ -215,6 +215,15 @@ export class Cycle {
     for (const t of Object.values(this.state.tasks)) {
       if (t.status === 'blocked' && t.blockedBy === 'auth') this.put(t, 'pending', 'aura restarted: trying the credentials again', { notBefore: null });
     }
+    {
+      const c = this.d.config;
+      const msg = this.llm
+        ? `planner: the LLM (${c.AURA_API_MODEL} at ${c.AURA_API_BASE_URL}); the rules planner takes over if the API keeps failing`
+        : `planner: rules (${c.AURA_PLANNER === 'rules' ? 'AURA_PLANNER=rules' : 'no AURA_API_KEY'})`;
+      this.journalNow({ kind: 'daemon', msg });
+      if (this.llm) this.d.log(msg);
+      else this.d.debug(msg);
+    }
     if (this.d.config.AURA_WORKER_CGROUP_SCOPES) {
       this.cgroup = await detectCgroup();
       const msg = this.cgroup.available

@@ -269,4 +269,24 @@ describe('LLM planner, end to end', () => {
       await server.close();
     }
   });
+
+  test('--planner rules keeps the rules planner with a key; --planner llm without a key is bad input', async () => {
+    const server = await startModelServer([]);
+    try {
+      const p = project({ 'task.md': '# Rules\n\n- [ ] A\n  - id: a\n  - run: `echo a > a.txt`\n  - produces: `a.txt`\n' });
+      const r = await runAura(['task.md', '--exit-when-done', '--planner', 'rules'], { cwd: p.dir, env: plannerEnv(server.url), timeoutMs: 30_000 });
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      assert.equal(server.requests.length, 0);
+      assert.equal(p.state().planner, null);
+      assert.ok(p.journal().some((e) => e.kind === 'daemon' && e.msg === 'planner: rules (AURA_PLANNER=rules)'));
+
+      const q = project({ 'task.md': '# No key\n\n- [ ] A\n  - run: `true`\n' });
+      const bad = await runAura(['task.md', '--planner', 'llm'], { cwd: q.dir, env: plannerEnv(server.url, { AURA_API_KEY: '' }), timeoutMs: 20_000 });
+      assert.equal(bad.code, 2, bad.stdout + bad.stderr);
+      assert.match(bad.stderr, /AURA_PLANNER=llm .*needs AURA_API_KEY/);
+      assert.equal(q.exists('.aura'), false);
+    } finally {
+      await server.close();
+    }
+  });
 });

@@ -14,7 +14,7 @@ const mb = fs.existsSync('mem.txt') ? Number(fs.readFileSync('mem.txt', 'utf8'))
 const keep = [];
 for (let i = 0; i < mb; i++) keep.push(Buffer.alloc(1024 * 1024, 1));
 // A hog holds long enough for the watchdog to act even on a loaded machine; a small one finishes fast.
-setTimeout(() => { fs.writeFileSync('out.txt', 'held ' + mb + ' MB\\n'); process.exit(0); }, mb > 100 ? 15000 : 500);
+setTimeout(() => { fs.writeFileSync('out.txt', 'held ' + mb + ' MB\\n'); process.exit(0); }, mb > 100 ? 30000 : 500);
 `;
 
 // The "agent" that does the resource-fix subtask: it lowers the hog's memory, as a person would.
