@@ -105,6 +105,8 @@ function judgeUpdate(state: RunState, t: TaskState, p: Extract<Proposal, { type:
     );
   }
   if (t.status === p.status) return OK;
+  // Verified work stays verified: reopening it is a person's call (aura retry, or an edit).
+  if (t.status === 'done') return refuse(`${t.id} is done and verified; it stays done (a person can reopen it with aura retry or an edit of task.md); add a new task for more work`);
   if (t.status === 'running' || t.status === 'verifying') return refuse(`${t.id} is ${t.status}; use kill_task to stop its worker first`);
   if (!canTransition(t.status, p.status)) return refuse(`${t.id} cannot go from ${t.status} to ${p.status}`);
   if (p.status === 'pending' && t.status === 'failed' && countedAttempts(t) >= ctx.maxAttempts) {

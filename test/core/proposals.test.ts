@@ -245,9 +245,9 @@ describe('judgeProposal: update', () => {
       want: OK,
     },
     { name: 'failed → blocked: not in the table', state: failedWith(1), p: update('A', { status: 'blocked' }), want: NO('A cannot go from failed to blocked') },
-    { name: 'done → failed: not in the table', state: one({ status: 'done' }), p: update('A', { status: 'failed' }), want: NO('A cannot go from done to failed') },
-    { name: 'done → blocked: not in the table', state: one({ status: 'done' }), p: update('A', { status: 'blocked' }), want: NO('A cannot go from done to blocked') },
-    { name: 'done → pending (reopen) → ok', state: one({ status: 'done' }), p: update('A', { status: 'pending' }), want: OK },
+    { name: 'done → failed: verified work stays done', state: one({ status: 'done' }), p: update('A', { status: 'failed' }), want: NO('A is done and verified; it stays done (a person can reopen it with aura retry or an edit of task.md); add a new task for more work') },
+    { name: 'done → blocked: verified work stays done', state: one({ status: 'done' }), p: update('A', { status: 'blocked' }), want: NO('A is done and verified; it stays done (a person can reopen it with aura retry or an edit of task.md); add a new task for more work') },
+    { name: 'done → pending (reopen): a person\'s call, not the model\'s', state: one({ status: 'done' }), p: update('A', { status: 'pending' }), want: NO('A is done and verified; it stays done (a person can reopen it with aura retry or an edit of task.md); add a new task for more work') },
     {
       name: 'blocked by auth → pending refused',
       state: one({ status: 'blocked', blockedBy: 'auth' }),
