@@ -39,6 +39,7 @@ export function renderStatusText(view: ProgressView): string {
   }
   const t = view.totals;
   lines.push('', `${plural(t.tasks, 'task')} · ${plural(t.attempts, 'attempt')}${t.usage ? ` · ${t.usage}` : ''} · ${t.finished ? 'ran' : 'running'} ${t.runTime} since ${t.since}`);
+  if (t.planner) lines.push(t.planner);
   return `${lines.map(fit).join('\n')}\n`;
 }
 

@@ -48,6 +48,11 @@ describe('LLM planner, end to end', () => {
       const figures = j.filter((e) => e.kind === 'planner' && e.data && typeof (e.data as { requestChars?: unknown }).requestChars === 'number');
       assert.ok(figures.length >= 1);
       assert.match(p.progress(), /planner: model · \d+ model requests/);
+      const st = await runAura(['status'], { cwd: p.dir, env: plannerEnv(server.url) });
+      assert.match(st.stdout, /planner: model · \d+ model requests/);
+      const sj = JSON.parse((await runAura(['status', '--json'], { cwd: p.dir, env: plannerEnv(server.url) })).stdout) as { planner: { mode: string; requests: number } };
+      assert.equal(sj.planner.mode, 'model');
+      assert.ok(sj.planner.requests >= 4);
     } finally {
       await server.close();
     }
