@@ -2,14 +2,15 @@
 // the request, runs the rounds, applies what the core accepts, keeps the planner's record (spend,
 // safe mode, hints, reviews) and journals each cycle's request size and cache use.
 import { BACKENDS, type Config } from '../config/schema.js';
-import { judgeProposal, buildChildren, type JudgeContext, type Proposal } from '../core/proposals.js';
+import { applyProposal } from './planner-apply.js';
+import type { JudgeContext, Proposal } from '../core/proposals.js';
 import { addPlannerUsage, afterFailure, afterSuccess, freshPlanner, modelAvailable } from '../core/safe-mode.js';
 import { skipGate } from '../core/skip-gate.js';
-import { allDone, liveTasks } from '../core/tree.js';
+import { allDone } from '../core/tree.js';
 import type { JournalDraft } from '../core/transitions.js';
 import type { Layout } from '../store/layout.js';
 import type { PlannerState, RunState, TaskState } from '../store/schema.js';
-import { deriveId, idProblem, uniqueId } from '../taskfile/ids.js';
+import { idProblem } from '../taskfile/ids.js';
 import { pathProblem } from '../planner/confine.js';
 import { createClient, type ModelClient } from '../planner/client.js';
 import { deltaMessage, stablePrefix, type WorkerDigest } from '../planner/context.js';
@@ -264,61 +265,7 @@ export class LlmPlanner {
   }
 
   /** Judges a proposal with the pure core and applies it when accepted. */
-  private async apply(p: Proposal, tool: string): Promise<{ ok: boolean; text: string }> {
-    const state = this.c.state();
-    const v = judgeProposal(state, p, this.judgeContext());
-    if (!v.ok) {
-      this.c.journal({ kind: 'planner', ...('task' in p ? { task: p.task } : {}), msg: `refused ${tool}: ${v.message}`, data: { proposal: p } });
-      return { ok: false, text: v.message };
-    }
-    switch (p.type) {
-      case 'spawn': {
-        const t = state.tasks[p.task] as TaskState;
-        this.c.journal({ kind: 'decision', task: t.id, msg: `start ${t.id}: ${p.reason} (planner)` });
-        await this.c.spawn(t);
-        const after = this.c.state().tasks[t.id];
-        return after?.status === 'running' ? { ok: true, text: `started ${t.id}` } : { ok: false, text: `${t.id} did not start: ${after?.reason ?? 'unknown'}` };
-      }
-      case 'kill':
-        this.c.journal({ kind: 'decision', task: p.task, msg: `stop ${p.task}: ${p.reason} (planner)` });
-        this.c.stop(p.task, `planner: ${p.reason}`);
-        return { ok: true, text: `stopping ${p.task}; its attempt ends as killed` };
-      case 'update':
-        return this.applyUpdate(state.tasks[p.task] as TaskState, p);
-      case 'decompose': {
-        const parent = state.tasks[p.task] as TaskState;
-        const { parent: withKids, created } = buildChildren(state, parent, p.children, new Date(), (title, taken) => uniqueId(deriveId(title), taken));
-        for (const t of created) {
-          state.tasks[t.id] = t;
-          this.c.journal({ kind: 'status', task: t.id, to: 'pending', msg: `created by the planner under ${parent.id}: ${p.reason}`, data: { task: t } });
-        }
-        this.c.put(withKids, parent.status === 'blocked' ? 'pending' : parent.status, `decomposed by the planner: ${p.reason}`);
-        return { ok: true, text: `created ${created.map((t) => t.id).join(', ')} under ${parent.id}` };
-      }
-      case 'memory':
-        return { ok: true, text: await mem.writeMemoryEntry(this.files, p.section, p.text, new Date(), this.cfg.AURA_MEMORY_MAX_CHARS) };
-      case 'context':
-        return { ok: true, text: await mem.updateProjectContextFile(this.files, p.fields) };
-      case 'no_op':
-        return { ok: true, text: 'ok' };
-    }
-  }
-
-  private applyUpdate(t: TaskState, p: Extract<Proposal, { type: 'update' }>): { ok: boolean; text: string } {
-    const reason = `${p.reason} (planner${p.evidence ? `; evidence: ${p.evidence.slice(0, 300)}` : ''})`;
-    const patch: Partial<TaskState> = p.notes ? { notes: `${t.notes}${t.notes ? '\n' : ''}Planner note: ${p.notes}` } : {};
-    if (!p.status || p.status === t.status) {
-      this.c.put(t, t.status, p.notes ? `notes added by the planner: ${p.reason}` : t.reason, patch);
-      return { ok: true, text: p.status ? `${t.id} is already ${t.status}${p.notes ? '; notes added' : ''}` : `notes added to ${t.id}` };
-    }
-    if (p.status === 'pending') Object.assign(patch, { notBefore: null });
-    if (p.status === 'blocked') Object.assign(patch, { blockedBy: 'planner' });
-    this.c.put(t, p.status, reason, patch);
-    return { ok: true, text: `${t.id} is now ${p.status}` };
-  }
-
-  /** Open tasks the model is steering (for tests and progress). */
-  openTasks(): number {
-    return liveTasks(this.c.state()).filter((t) => t.status !== 'done').length;
+  private apply(p: Proposal, tool: string): Promise<{ ok: boolean; text: string }> {
+    return applyProposal({ cycle: this.c, files: this.files, cfg: this.cfg, judge: this.judgeContext() }, p, tool);
   }
 }
