@@ -367,7 +367,7 @@ export class Cycle {
     // With the LLM planner the model starts work; the rules planner takes over starting work only
     // in safe mode.
     const startable = plan.actions.filter((a) => a.type === 'spawn');
-    const llm = this.llm && !o.draining ? await this.askModel(reasons, startable.length) : null;
+    const llm = this.llm && !o.draining ? await this.askModel(reasons, this.state.pause ? 0 : startable.length) : null;
     if (llm?.acted) spawned += 1;
     if (!this.llm || llm?.mode === 'rules') {
       for (const a of startable) {
