@@ -21,7 +21,7 @@ import { Journal } from '../store/journal.js';
 import { layoutFor, type Layout } from '../store/layout.js';
 import { acquireLock, type LockHandle } from '../store/lock.js';
 import { StateStore } from '../store/state-store.js';
-import { AuraError } from '../util/errors.js';
+import { AuraError, storageError } from '../util/errors.js';
 import { ControlServer, socketPathFor, type ControlReply, type ControlRequest } from './control.js';
 import { SHUTDOWN_REASON } from '../core/tree.js';
 import { Cycle } from './cycle.js';
@@ -196,8 +196,16 @@ export class Daemon {
   }
 
   private cycleFailed(err: unknown): void {
-    const msg = err instanceof Error ? (err.stack ?? err.message) : String(err);
+    // A full or read-only disk is a condition to explain, not a bug to dump a stack for.
+    const storage = storageError(err);
+    const msg = storage ? `${storage.message}; supervision goes on and saving is retried` : err instanceof Error ? (err.stack ?? err.message) : String(err);
     this.opts.log(`cycle failed: ${msg}`);
+    // Stopping with a disk that takes no writes: the workers are stopped; what was saved before is
+    // what the next daemon starts from (the journal is written ahead), so finish rather than wait.
+    if (this.mode === 'draining') {
+      void this.finish();
+      return;
+    }
     // A failed cycle (disk full, a read-only .aura) must not stop supervision: try again shortly.
     if (this.mode === 'running' && !this.timer) {
       this.nextWakeAt = new Date(Date.now() + 5000).toISOString();
@@ -293,7 +301,14 @@ export class Daemon {
     if (this.finishing) return;
     this.finishing = true;
     this.mode = 'stopped';
-    await this.cycle?.close(this.opts.once || this.opts.leaveWorkers);
+    try {
+      await this.cycle?.close(this.opts.once || this.opts.leaveWorkers);
+    } catch (err) {
+      // The last save failed (full or read-only disk): the journal and the last good snapshot stand.
+      const storage = storageError(err);
+      this.opts.log(`could not save the final state: ${storage ? storage.message : err instanceof Error ? err.message : String(err)}`);
+      if (this.exitCode === 0) this.exitCode = 5;
+    }
     await this.teardown();
     this.resolveDone?.(this.exitCode);
   }

@@ -6,6 +6,8 @@ import { errnoCode } from '../util/errors.js';
 
 export class RotatingLog {
   private size: number;
+  /** The last write failed (disk full, read-only): said once, retried on every later line. */
+  private failing: string | null = null;
 
   constructor(
     readonly file: string,
@@ -18,9 +20,21 @@ export class RotatingLog {
 
   write(level: 'info' | 'debug' | 'warn', msg: string): void {
     const line = JSON.stringify({ ts: new Date().toISOString(), level, msg }) + '\n';
-    if (this.size + line.length > this.maxBytes && this.size > 0) this.rotate();
-    appendFileSync(this.file, line);
-    this.size += Buffer.byteLength(line);
+    // A log that cannot be written must never take the daemon down (a full disk is exactly when it
+    // has to keep supervising): the line still reaches the terminal; the failure is said once.
+    try {
+      if (this.size + line.length > this.maxBytes && this.size > 0) this.rotate();
+      appendFileSync(this.file, line);
+      this.size += Buffer.byteLength(line);
+      if (this.failing) {
+        this.failing = null;
+        process.stderr.write(`aura: ${this.file} is writable again\n`);
+      }
+    } catch (err) {
+      const code = errnoCode(err) ?? 'error';
+      if (this.failing !== code) process.stderr.write(`aura: cannot write ${this.file} (${code}); log lines go to the terminal only until it can\n`);
+      this.failing = code;
+    }
   }
 
   private rotate(): void {
