@@ -174,7 +174,8 @@ export class LlmPlanner {
       toolEnv: { project: this.layout.project, readCapBytes: DEFAULT_READ_CAP_BYTES, listCapEntries: DEFAULT_LIST_CAP_ENTRIES },
       apply: async (prop: Proposal, tool: string) => {
         const r = await this.apply(prop, tool);
-        if (r.ok && prop.type !== 'no_op') acted = true;
+        // Only changes to the tree count: a memory note must not buy another immediate cycle.
+        if (r.ok && (prop.type === 'spawn' || prop.type === 'kill' || prop.type === 'update' || prop.type === 'decompose')) acted = true;
         return r;
       },
     };
