@@ -66,5 +66,7 @@ describe('in a real terminal', { skip: hasTmux ? false : 'tmux is not installed'
     const done = await waitFor('clean exit', () => (/EXITED=0/.test(screen(name)) ? screen(name) : null), 10_000);
     assert.doesNotMatch(done, /watching · Ctrl-C/, 'the alternate screen is gone after exit');
     tmux('send-keys', '-t', daemon, 'C-c');
+    // Let the daemon finish its drain before the project is removed.
+    await waitFor('daemon gone', () => !p.exists('.aura/run/daemon.lock'), 20_000);
   });
 });

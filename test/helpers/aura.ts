@@ -54,7 +54,8 @@ export function makeProject(files: Record<string, string> = {}): Project {
         .filter(Boolean)
         .map((l) => JSON.parse(l) as JournalEntry),
     progress: () => readFileSync(path.join(dir, '.aura/state/progress.md'), 'utf8'),
-    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+    // A daemon or worker still finishing may write while we remove (ENOTEMPTY): retry a little.
+    cleanup: () => rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }),
   };
   for (const [rel, text] of Object.entries(files)) p.write(rel, text);
   return p;
