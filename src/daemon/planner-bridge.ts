@@ -9,9 +9,11 @@ import { readRunnerStatus } from './live-status.js';
 
 /** A change worth the model's attention, in one line; null for wakes, daemon notices and its own record. */
 export function describeChange(d: JournalDraft): string | null {
-  if (d.kind === 'wake' || d.kind === 'daemon' || d.kind === 'planner') return null;
+  // Attempt records pair with the status changes that matter; a clean exit (→ verifying) has
+  // nothing to decide until its evidence is in.
+  if (d.kind === 'wake' || d.kind === 'daemon' || d.kind === 'planner' || d.kind === 'attempt') return null;
   if (d.kind === 'status') {
-    if (d.from === d.to) return null; // notes, snapshots: not news
+    if (d.from === d.to || d.to === 'verifying') return null; // notes, snapshots, evidence pending: not news
     return `${d.task}: ${d.from ?? 'new'} → ${d.to} (${d.msg})`;
   }
   return `${d.kind}${d.task ? ` ${d.task}` : ''}: ${d.msg}`;
