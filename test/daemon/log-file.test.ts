@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
@@ -20,4 +20,27 @@ test('the log is JSON lines, rotated by size, keeping a bounded number of old fi
   }
   assert.equal(existsSync(`${file}.3`), false, 'only `keep` old files');
   assert.match(readFileSync(file, 'utf8'), /line 99/);
+});
+
+test('a log that cannot be written never throws: the failure is said once, and writing resumes when it can', () => {
+  const file = path.join(dir, 'broken', 'aura.log');
+  const log = new RotatingLog(file);
+  // A directory where the file should be: every append fails (EISDIR), as a full disk would (ENOSPC).
+  mkdirSync(file);
+  const said: string[] = [];
+  const write = process.stderr.write.bind(process.stderr);
+  process.stderr.write = ((chunk: string) => said.push(String(chunk)) > 0) as typeof process.stderr.write;
+  try {
+    assert.doesNotThrow(() => {
+      log.write('info', 'one');
+      log.write('info', 'two');
+    });
+    rmdirSync(file);
+    log.write('info', 'three');
+  } finally {
+    process.stderr.write = write;
+  }
+  assert.equal(said.filter((s) => /cannot write .*aura\.log \(EISDIR\)/.test(s)).length, 1, said.join(''));
+  assert.ok(said.some((s) => /is writable again/.test(s)));
+  assert.match(readFileSync(file, 'utf8'), /"msg":"three"/);
 });
