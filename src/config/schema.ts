@@ -23,15 +23,13 @@ export interface Setting<T extends z.ZodType = z.ZodType> {
   type: T;
   /** Used when no source sets the key; undefined only for optional settings. */
   default: z.output<T>;
-  /** One sentence, with the unit. Planned settings end with "(accepted and validated; enforced once … lands)". */
+  /** One sentence, with the unit. */
   description: string;
   /** Completes "expected …" in error messages. */
   accepts: string;
   group: Group;
   /** Masked wherever it is shown. */
   secret?: true;
-  /** Accepted and validated, but nothing acts on it yet. */
-  status?: 'planned';
 }
 
 type Meta = Omit<Setting, 'type' | 'default' | 'accepts'>;
