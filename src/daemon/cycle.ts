@@ -43,7 +43,7 @@ import { WATCHDOG_PREFIX } from '../core/tree.js';
 import type { UsageRecord } from '../store/schema.js';
 import { recoverWorkers } from './recovery.js';
 import { runVerify } from './verify.js';
-import { LlmPlanner } from './llm-planner.js';
+import type { LlmPlanner } from './llm-planner.js';
 import { plannerCycle, describeChange } from './planner-bridge.js';
 import { lineDiff } from '../core/line-diff.js';
 
@@ -103,8 +103,8 @@ export class Cycle {
   private readonly uid = process.getuid?.() ?? -1;
   totals: Totals | null = null;
   private cgroup: CgroupSupport | null = null;
-  /** The LLM planner, when AURA_PLANNER (or a key under auto) asks for it. */
-  readonly llm: LlmPlanner | null;
+  /** The LLM planner, when AURA_PLANNER (or a key under auto) asks for it; loaded in init(). */
+  llm: LlmPlanner | null = null;
   /** Changes since the LLM planner last asked the model, one line each. */
   private sinceModel: string[] = [];
   private inModel = false;
@@ -112,8 +112,6 @@ export class Cycle {
   private taskText = '';
 
   constructor(private readonly d: CycleDeps) {
-    const wantLlm = d.config.AURA_PLANNER === 'llm' || (d.config.AURA_PLANNER === 'auto' && d.config.AURA_API_KEY !== undefined);
-    this.llm = wantLlm ? new LlmPlanner(d.config, d.layout, plannerCycle(this, d.env), d.modelClient) : null;
     this.notifier = new Notifier(notifyConfigFrom(d.config), {
       log: (line) => {
         // A failing notifier is logged and journaled, never allowed to break the run.
@@ -195,6 +193,12 @@ export class Cycle {
 
   /** Starting up: adopt the loaded state, apply the task file, reconcile workers from before. */
   async init(o: { loaded: LoadResult; taskText: { text: string; hash: string }; lockTakenOver: { pid: number; reason?: string } | null; journalRepaired: string | null }) {
+    const c = this.d.config;
+    if (c.AURA_PLANNER === 'llm' || (c.AURA_PLANNER === 'auto' && c.AURA_API_KEY !== undefined)) {
+      // Loaded only when asked for: a rules-planner daemon never pays for the planner's modules.
+      const { LlmPlanner } = await import('./llm-planner.js');
+      this.llm = new LlmPlanner(c, this.d.layout, plannerCycle(this, this.d.env), this.d.modelClient);
+    }
     const loaded = o.loaded;
     if (loaded.recovery) {
       this.journalNow({ kind: 'daemon', msg: `state recovered: ${loaded.recovery.reason}`, data: { recovery: loaded.recovery } });
@@ -216,7 +220,6 @@ export class Cycle {
       if (t.status === 'blocked' && t.blockedBy === 'auth') this.put(t, 'pending', 'aura restarted: trying the credentials again', { notBefore: null });
     }
     {
-      const c = this.d.config;
       const msg = this.llm
         ? `planner: the LLM (${c.AURA_API_MODEL} at ${c.AURA_API_BASE_URL}); the rules planner takes over if the API keeps failing`
         : `planner: rules (${c.AURA_PLANNER === 'rules' ? 'AURA_PLANNER=rules' : 'no AURA_API_KEY'})`;

@@ -2,7 +2,10 @@
 // @anthropic-ai/sdk 1.x. aura does its own retries (the SDK's are off) so that a retry-after of an
 // hour cannot hold a cycle for an hour: waits up to MAX_RETRY_WAIT_MS are honoured in place, longer
 // ones end the call and the cycle goes on without the model.
-import Anthropic from '@anthropic-ai/sdk';
+//
+// The SDK is loaded on the first call, not at import: it costs about 250 ms and 15 MB, which a daemon
+// on the rules planner (or one whose model is never due) should not pay.
+import type Anthropic from '@anthropic-ai/sdk';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Config } from '../config/schema.js';
 import type { UsageRecord } from '../store/schema.js';
@@ -31,17 +34,21 @@ export class CallError extends Error {
 
 export { authStyle, type AuthStyle } from './auth-style.js';
 
-function makeSdk(cfg: Config): Anthropic {
+type Sdk = typeof Anthropic;
+let loading: Promise<Sdk> | null = null;
+const loadSdk = (): Promise<Sdk> => (loading ??= import('@anthropic-ai/sdk').then((m) => m.default));
+
+function makeSdk(A: Sdk, cfg: Config): Anthropic {
   const key = cfg.AURA_API_KEY ?? '';
   const common = { baseURL: cfg.AURA_API_BASE_URL, timeout: Math.round(cfg.AURA_API_TIMEOUT * 1000), maxRetries: 0 };
-  if (authStyle(cfg) === 'bearer') return new Anthropic({ ...common, apiKey: key });
+  if (authStyle(cfg) === 'bearer') return new A({ ...common, apiKey: key });
   // Compatible endpoints (DeepSeek and others) expect the pre-1.0 headers.
-  return new Anthropic({ ...common, apiKey: null, authToken: null, defaultHeaders: { 'x-api-key': key, 'anthropic-version': '2023-06-01' } });
+  return new A({ ...common, apiKey: null, authToken: null, defaultHeaders: { 'x-api-key': key, 'anthropic-version': '2023-06-01' } });
 }
 
-function retryable(err: unknown): boolean {
-  if (err instanceof Anthropic.APIUserAbortError) return false;
-  if (err instanceof Anthropic.APIError && typeof err.status === 'number') {
+function retryable(A: Sdk, err: unknown): boolean {
+  if (err instanceof A.APIUserAbortError) return false;
+  if (err instanceof A.APIError && typeof err.status === 'number') {
     const s = err.status;
     return s === 408 || s === 409 || s === 429 || s >= 500;
   }
@@ -67,8 +74,8 @@ function backoffMs(retry: number): number {
 }
 
 /** A failure in words a person can act on, and whether it is the key's fault. */
-export function describeFailure(err: unknown, cfg: Pick<Config, 'AURA_API_BASE_URL' | 'AURA_API_MODEL'>): CallFailure {
-  if (err instanceof Anthropic.APIError && typeof err.status === 'number') {
+function describeFailure(A: Sdk, err: unknown, cfg: Pick<Config, 'AURA_API_BASE_URL' | 'AURA_API_MODEL'>): CallFailure {
+  if (err instanceof A.APIError && typeof err.status === 'number') {
     const detail = (err.error as { error?: { message?: string } } | undefined)?.error?.message ?? err.message;
     const s = err.status;
     if (s === 401 || s === 403) {
@@ -81,15 +88,27 @@ export function describeFailure(err: unknown, cfg: Pick<Config, 'AURA_API_BASE_U
     if (s < 500 && s !== 408 && s !== 409 && s !== 429) return { kind: 'request', message: `the API rejected the request (${s}: ${detail})` };
     return { kind: 'transient', message: `the API failed (${s}: ${detail})` };
   }
-  if (err instanceof Anthropic.APIConnectionTimeoutError) return { kind: 'transient', message: 'the API did not answer within AURA_API_TIMEOUT' };
-  if (err instanceof Anthropic.APIConnectionError) return { kind: 'transient', message: `cannot reach the API at ${cfg.AURA_API_BASE_URL} (${err.message})` };
+  if (err instanceof A.APIConnectionTimeoutError) return { kind: 'transient', message: 'the API did not answer within AURA_API_TIMEOUT' };
+  if (err instanceof A.APIConnectionError) return { kind: 'transient', message: `cannot reach the API at ${cfg.AURA_API_BASE_URL} (${err.message})` };
   return { kind: 'transient', message: `the API call failed: ${err instanceof Error ? err.message : String(err)}` };
 }
 
 export function createClient(cfg: Config): ModelClient {
-  const sdk = makeSdk(cfg);
+  let made: { A: Sdk; sdk: Anthropic } | null = null;
+  const client = async () => {
+    if (!made) {
+      const A = await loadSdk();
+      made = { A, sdk: makeSdk(A, cfg) };
+    }
+    return made;
+  };
   return {
     async send(params, signal) {
+      const { A, sdk } = await client();
+      const fail = (err: unknown, requests: number, extra = '') => {
+        const f = describeFailure(A, err, cfg);
+        return new CallError({ ...f, message: f.message + extra }, requests);
+      };
       let requests = 0;
       for (let retry = 0; ; retry++) {
         requests += 1;
@@ -97,18 +116,16 @@ export function createClient(cfg: Config): ModelClient {
           const message = await sdk.messages.stream(params, signal ? { signal } : {}).finalMessage();
           return { message, requests };
         } catch (err) {
-          if (signal?.aborted || !retryable(err) || retry >= cfg.AURA_API_MAX_RETRIES) throw new CallError(describeFailure(err, cfg), requests);
-          const asked = err instanceof Anthropic.APIError ? retryAfterMs(err.headers) : null;
-          if (asked !== null && asked > MAX_RETRY_WAIT_MS) {
-            const f = describeFailure(err, cfg);
-            throw new CallError({ ...f, message: `${f.message}; it asked to wait ${Math.round(asked / 1000)}s, longer than one cycle waits` }, requests);
-          }
+          if (signal?.aborted || !retryable(A, err) || retry >= cfg.AURA_API_MAX_RETRIES) throw fail(err, requests);
+          const asked = err instanceof A.APIError ? retryAfterMs(err.headers) : null;
+          if (asked !== null && asked > MAX_RETRY_WAIT_MS) throw fail(err, requests, `; it asked to wait ${Math.round(asked / 1000)}s, longer than one cycle waits`);
           await sleep(asked ?? backoffMs(retry), undefined, signal ? { signal } : {}).catch(() => undefined);
-          if (signal?.aborted) throw new CallError(describeFailure(err, cfg), requests);
+          if (signal?.aborted) throw fail(err, requests);
         }
       }
     },
     async countTokens(params) {
+      const { sdk } = await client();
       const r = await sdk.messages.countTokens(params as Anthropic.MessageCountTokensParams);
       return r.input_tokens;
     },
