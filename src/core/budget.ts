@@ -28,6 +28,17 @@ export function addUsage(t: Totals, u: UsageRecord | null | undefined): Totals {
   };
 }
 
+/** Two usage records added up (a cost unknown on one side counts as 0). */
+export function sumUsage(a: UsageRecord, b: UsageRecord): UsageRecord {
+  return {
+    inputTokens: a.inputTokens + b.inputTokens,
+    outputTokens: a.outputTokens + b.outputTokens,
+    cacheReadTokens: a.cacheReadTokens + b.cacheReadTokens,
+    cacheWriteTokens: a.cacheWriteTokens + b.cacheWriteTokens,
+    costUsd: (a.costUsd ?? 0) + (b.costUsd ?? 0),
+  };
+}
+
 /** Every attempt's usage; `live` overrides attempts still running (their record has no usage yet). */
 export function runTotals(state: RunState, live: ReadonlyMap<string, UsageRecord> = new Map()): Totals {
   let t = emptyTotals();

@@ -1,6 +1,7 @@
 // Safe mode: when the model's API keeps failing, the rules planner supervises (workers go on, the
 // watchdog guards) and aura tries the model again on its own now and then. Pure.
 import type { PlannerState, UsageRecord } from '../store/schema.js';
+import { sumUsage } from './budget.js';
 
 export type CallFailure = { kind: 'auth' | 'transient' | 'request'; message: string };
 
@@ -20,10 +21,8 @@ export function freshPlanner(): PlannerState {
     nextProbeAt: null,
     calls: 0,
     modelCycles: 0,
-    lastCallCycle: null,
     usage: { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0 },
     hintAt: null,
-    hint: null,
     pendingReview: null,
     lastReviewCycle: 0,
   };
@@ -50,16 +49,7 @@ export function afterFailure(p: PlannerState, f: CallFailure, now: Date, policy:
   return { planner: { ...p, mode: 'safe', failures, reason: f.message, since: now.toISOString(), nextProbeAt }, change: 'entered' };
 }
 
-export function addPlannerUsage(p: PlannerState, u: UsageRecord): PlannerState {
-  const a = p.usage;
-  return {
-    ...p,
-    usage: {
-      inputTokens: a.inputTokens + u.inputTokens,
-      outputTokens: a.outputTokens + u.outputTokens,
-      cacheReadTokens: a.cacheReadTokens + u.cacheReadTokens,
-      cacheWriteTokens: a.cacheWriteTokens + u.cacheWriteTokens,
-      costUsd: (a.costUsd ?? 0) + (u.costUsd ?? 0),
-    },
-  };
+/** The planner's record after calls that made `requests` requests and used `u`. */
+export function chargePlanner(p: PlannerState, requests: number, u: UsageRecord): PlannerState {
+  return { ...p, calls: p.calls + requests, usage: sumUsage(p.usage, u) };
 }

@@ -4,7 +4,7 @@
 import { BACKENDS, type Config } from '../config/schema.js';
 import { applyProposal } from './planner-apply.js';
 import type { JudgeContext, Proposal } from '../core/proposals.js';
-import { addPlannerUsage, afterFailure, afterSuccess, freshPlanner, modelAvailable } from '../core/safe-mode.js';
+import { chargePlanner, afterFailure, afterSuccess, freshPlanner, modelAvailable } from '../core/safe-mode.js';
 import { skipGate } from '../core/skip-gate.js';
 import { allDone } from '../core/tree.js';
 import type { JournalDraft } from '../core/transitions.js';
@@ -182,7 +182,7 @@ export class LlmPlanner {
     const r = await runRounds({ client: this.client, config: this.cfg, prefix, delta, host, signal: this.abort.signal });
     if (this.abort.signal.aborted) {
       // Stopping: a call cut short says nothing about the API; only its spend is kept.
-      this.planner = addPlannerUsage({ ...this.planner, calls: this.planner.calls + r.requests }, r.usage);
+      this.planner = chargePlanner(this.planner, r.requests, r.usage);
       return { mode: 'skipped', why: 'aura is stopping', nextDueAt: null, acted };
     }
     this.record(r, why, review !== null);
@@ -207,10 +207,8 @@ export class LlmPlanner {
     this.planner = {
       ...this.planner,
       modelCycles: this.planner.modelCycles + 1,
-      lastCallCycle: state.cycle,
       pendingReview: review !== null ? null : this.planner.pendingReview,
       hintAt: r.noOp?.wakeAfterSeconds ? new Date(now.getTime() + r.noOp.wakeAfterSeconds * 1000).toISOString() : null,
-      hint: r.noOp?.reason ?? null,
     };
     if (this.reviewDue(this.planner)) await this.review(prefix);
     return { mode: 'model', why, nextDueAt: this.nextDue(), acted };
@@ -233,7 +231,7 @@ export class LlmPlanner {
 
   /** Usage into the planner's record and one journal entry per cycle with the request figures. */
   private record(r: LoopResult, why: string, reviewShown: boolean): void {
-    this.planner = addPlannerUsage({ ...this.planner, calls: this.planner.calls + r.requests }, r.usage);
+    this.planner = chargePlanner(this.planner, r.requests, r.usage);
     const last = r.rounds.at(-1);
     const msg = r.failure
       ? `model call failed after ${r.requests} request(s): ${r.failure.message}`
@@ -255,7 +253,7 @@ export class LlmPlanner {
 
   private async review(prefix: ReturnType<typeof stablePrefix>): Promise<void> {
     const r = await runRounds({ client: this.client, config: this.cfg, prefix, delta: REVIEW_PROMPT, host: { toolEnv: { project: this.layout.project, readCapBytes: 0, listCapEntries: 0 }, apply: async () => ({ ok: false, text: 'reviews do not call tools' }) }, signal: this.abort.signal, textOnly: true });
-    this.planner = { ...addPlannerUsage({ ...this.planner, calls: this.planner.calls + r.requests }, r.usage), lastReviewCycle: this.planner.modelCycles };
+    this.planner = { ...chargePlanner(this.planner, r.requests, r.usage), lastReviewCycle: this.planner.modelCycles };
     if (r.failure || !r.text) {
       this.c.journal({ kind: 'planner', msg: `review failed: ${r.failure?.message ?? 'no text in the answer'}`, data: { state: { planner: this.planner } } });
       return;

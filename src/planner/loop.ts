@@ -3,6 +3,7 @@
 // Every invalid call gets an is_error result and the loop goes on.
 import type { Proposal } from '../core/proposals.js';
 import type { UsageRecord } from '../store/schema.js';
+import { sumUsage } from '../core/budget.js';
 import { CallError, usageOf, type Message, type MessageParams, type ModelClient } from './client.js';
 import type { Config } from '../config/schema.js';
 import type { Request } from './context.js';
@@ -50,16 +51,6 @@ function markLast(messages: Request['messages']): void {
   if (tail) tail.cache_control = CACHE;
 }
 
-function addUsage(a: UsageRecord, b: UsageRecord): UsageRecord {
-  return {
-    inputTokens: a.inputTokens + b.inputTokens,
-    outputTokens: a.outputTokens + b.outputTokens,
-    cacheReadTokens: a.cacheReadTokens + b.cacheReadTokens,
-    cacheWriteTokens: a.cacheWriteTokens + b.cacheWriteTokens,
-    costUsd: (a.costUsd ?? 0) + (b.costUsd ?? 0),
-  };
-}
-
 export async function runRounds(o: {
   client: ModelClient;
   config: Config;
@@ -105,7 +96,7 @@ export async function runRounds(o: {
       return result;
     }
     const usage = usageOf(message.usage, cfg);
-    result.usage = addUsage(result.usage, usage);
+    result.usage = sumUsage(result.usage, usage);
     const uses = message.content.filter((b) => b.type === 'tool_use');
     result.rounds.push({
       requestChars: JSON.stringify(params).length,

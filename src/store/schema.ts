@@ -181,11 +181,9 @@ export const PlannerState = z.object({
   /** Model calls made (requests, retries by the SDK not counted) and cycles that used the model. */
   calls: z.number().int().nonnegative(),
   modelCycles: z.number().int().nonnegative(),
-  lastCallCycle: z.number().int().nonnegative().nullable(),
   usage: UsageRecord,
   /** The model's no_op hint: wake and ask again at this time. */
   hintAt: z.string().nullable(),
-  hint: z.string().nullable(),
   /** Review file (relative to .aura/memory) whose recommendations reach the next cycle once. */
   pendingReview: z.string().nullable(),
   lastReviewCycle: z.number().int().nonnegative(),

@@ -1,7 +1,7 @@
 // Safe mode: sequences of model-call failures and successes, and what the planner state says after each.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type CallFailure, type SafeModePolicy, addPlannerUsage, afterFailure, afterSuccess, freshPlanner, modelAvailable } from '../../src/core/safe-mode.js';
+import { type CallFailure, type SafeModePolicy, chargePlanner, afterFailure, afterSuccess, freshPlanner, modelAvailable } from '../../src/core/safe-mode.js';
 import type { PlannerState } from '../../src/store/schema.js';
 import { PlannerState as PlannerSchema } from '../../src/store/schema.js';
 import { T0, at } from './fixtures.js';
@@ -141,7 +141,7 @@ describe('safe mode', () => {
   });
 
   it('neither function mutates its input; other fields are carried over', () => {
-    const p: PlannerState = { ...freshPlanner(), calls: 7, modelCycles: 3, hint: 'later', hintAt: iso(5), pendingReview: 'reviews/x.md', lastReviewCycle: 2 };
+    const p: PlannerState = { ...freshPlanner(), calls: 7, modelCycles: 3, hintAt: iso(5), pendingReview: 'reviews/x.md', lastReviewCycle: 2 };
     const copy = structuredClone(p);
     const f = afterFailure(p, { kind: 'auth', message: 'x' }, T0, POLICY).planner;
     const s = afterSuccess(f).planner;
@@ -149,22 +149,23 @@ describe('safe mode', () => {
     for (const q of [f, s]) {
       assert.equal(q.calls, 7);
       assert.equal(q.modelCycles, 3);
-      assert.equal(q.hint, 'later');
+      assert.equal(q.hintAt, iso(5));
       assert.equal(q.pendingReview, 'reviews/x.md');
     }
   });
 
-  it('usage accumulates, a null cost counting as 0', () => {
+  it('usage and requests accumulate, a null cost counting as 0', () => {
     let p = freshPlanner();
-    p = addPlannerUsage(p, { inputTokens: 100, outputTokens: 20, cacheReadTokens: 5, cacheWriteTokens: 7, costUsd: 0.5 });
-    p = addPlannerUsage(p, { inputTokens: 1, outputTokens: 2, cacheReadTokens: 3, cacheWriteTokens: 4, costUsd: null });
-    p = addPlannerUsage(p, { inputTokens: 10, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0.25 });
+    p = chargePlanner(p, 1, { inputTokens: 100, outputTokens: 20, cacheReadTokens: 5, cacheWriteTokens: 7, costUsd: 0.5 });
+    p = chargePlanner(p, 3, { inputTokens: 1, outputTokens: 2, cacheReadTokens: 3, cacheWriteTokens: 4, costUsd: null });
+    p = chargePlanner(p, 1, { inputTokens: 10, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0.25 });
     assert.deepEqual(p.usage, { inputTokens: 111, outputTokens: 22, cacheReadTokens: 8, cacheWriteTokens: 11, costUsd: 0.75 });
+    assert.equal(p.calls, 5);
   });
 
   it('usage from a state whose cost is null starts from 0', () => {
     const p: PlannerState = { ...freshPlanner(), usage: { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: null } };
-    const q = addPlannerUsage(p, { inputTokens: 1, outputTokens: 1, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0.1 });
+    const q = chargePlanner(p, 1, { inputTokens: 1, outputTokens: 1, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0.1 });
     assert.equal(q.usage.costUsd, 0.1);
     assert.equal(p.usage.costUsd, null, 'input not mutated');
   });
