@@ -22,6 +22,12 @@ export interface PlanContext {
   maxConcurrent: number;
   /** null when a worker can run this task; otherwise why not (e.g. the agent backend is missing). */
   workerProblem: (t: TaskState) => string | null;
+  /**
+   * Leave a task no worker can run as it is instead of blocking it: while the LLM plans, it may
+   * decompose such a task or give it a run: (a goal with no checklist is one), and hears why when it
+   * tries to start it.
+   */
+  leaveUnrunnable?: boolean;
 }
 
 export interface Plan {
@@ -69,7 +75,7 @@ export function planRules(state: RunState, ctx: PlanContext): Plan {
     if (deps.kind === 'waiting') continue;
     if (kids && !kids.allDone) continue;
     if (problem) {
-      actions.push({ type: 'block', task: t.id, reason: problem, cause: 'worker' });
+      if (!ctx.leaveUnrunnable) actions.push({ type: 'block', task: t.id, reason: problem, cause: 'worker' });
       continue;
     }
     if (kids && !t.run) {

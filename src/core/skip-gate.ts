@@ -19,6 +19,8 @@ export interface SkipInputs {
   hintDue: boolean;
   /** A deep-reflection review is due. */
   reviewDue: boolean;
+  /** The last call failed and its retry time has come (what it was to decide is still undecided). */
+  retryDue: boolean;
 }
 
 export type SkipVerdict = { call: true; why: string } | { call: false; why: string };
@@ -33,5 +35,6 @@ export function skipGate(i: SkipInputs): SkipVerdict {
   if (i.startable > 0) return { call: true, why: `${i.startable} task(s) could start` };
   if (i.hintDue) return { call: true, why: 'the model asked to be woken now' };
   if (i.reviewDue) return { call: true, why: 'a review is due' };
+  if (i.retryDue) return { call: true, why: 'trying again after a failed call' };
   return { call: false, why: 'nothing changed since the last call' };
 }

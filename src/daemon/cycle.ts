@@ -353,16 +353,13 @@ export class Cycle {
       now: new Date(),
       maxConcurrent: this.d.config.AURA_MAX_CONCURRENT_TASKS,
       workerProblem: (t) => workerProblem(t, this.d.config, this.d.env, this.uid),
+      leaveUnrunnable: this.llm !== null && this.state.planner?.mode !== 'safe',
     });
     let spawned = 0;
     // Bookkeeping first (blocks, unblocks, group checks), so the model sees the tree as it is.
-    // While the model plans, a task no worker can run is not blocked: the model may decompose it or
-    // give it a run: (a goal with no checklist is one such task), and hears why when it tries.
-    const modelPlans = this.llm !== null && this.state.planner?.mode !== 'safe';
     for (const a of plan.actions) {
       const t = this.state.tasks[a.task];
       if (!t) continue;
-      if (a.type === 'block' && a.cause === 'worker' && modelPlans) continue;
       if (a.type === 'block') this.put(t, 'blocked', a.reason, { blockedBy: a.cause });
       else if (a.type === 'unblock') this.put(t, 'pending', a.reason);
       else if (a.type === 'check_group') this.checkGroup(t);

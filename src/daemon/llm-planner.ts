@@ -120,12 +120,13 @@ export class LlmPlanner {
       firstCall: p.calls === 0,
       goalDone: allDone(state),
       budgetPaused: state.pause?.kind === 'budget',
-      changes: i.changes.length + (retryDue ? 1 : 0),
+      changes: i.changes.length,
       taskFileChanged: this.pendingDiff !== null,
       userReason: userWake ? userWake.slice('aura wake: '.length) : null,
       startable: i.startable,
       hintDue: !!p.hintAt && new Date(p.hintAt) <= now,
       reviewDue: this.reviewDue(p),
+      retryDue,
     });
     if (!gate.call) {
       const safe = p.mode === 'safe';

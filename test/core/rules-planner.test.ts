@@ -190,6 +190,11 @@ describe('planRules: blocking and unblocking', () => {
     ]);
   });
 
+  it('with leaveUnrunnable (the LLM plans) such a leaf is left pending: neither blocked nor started', () => {
+    const st = makeState([makeTask('write-docs'), leaf('b')]);
+    assert.deepEqual(planRules(st, ctx({ leaveUnrunnable: true })).actions, [{ type: 'spawn', task: 'b', reason: 'dependencies done; starting' }]);
+  });
+
   it('a leaf with no worker is not blocked before its dependencies are done', () => {
     const st = makeState([leaf('a'), makeTask('b', { needs: ['a'] })]);
     assert.deepEqual(summary(planRules(st, ctx()).actions), ['spawn a']);

@@ -14,8 +14,9 @@ const QUIET: SkipInputs = {
   startable: 0,
   hintDue: false,
   reviewDue: false,
+  retryDue: false,
 };
-const ALL: SkipInputs = { firstCall: true, goalDone: false, budgetPaused: false, changes: 4, taskFileChanged: true, userReason: 'look at B', startable: 2, hintDue: true, reviewDue: true };
+const ALL: SkipInputs = { firstCall: true, goalDone: false, budgetPaused: false, changes: 4, taskFileChanged: true, userReason: 'look at B', startable: 2, hintDue: true, reviewDue: true, retryDue: true };
 
 const call = (why: string): SkipVerdict => ({ call: true, why });
 const skip = (why: string): SkipVerdict => ({ call: false, why });
@@ -32,6 +33,7 @@ describe('skipGate: each reason alone', () => {
     ['two startable tasks → call', { startable: 2 }, call('2 task(s) could start')],
     ['the model asked to be woken → call', { hintDue: true }, call('the model asked to be woken now')],
     ['a review is due → call', { reviewDue: true }, call('a review is due')],
+    ['a failed call due for a retry → call', { retryDue: true }, call('trying again after a failed call')],
     ['budget paused alone → skip', { budgetPaused: true }, skip('the run budget is reached: the orchestrator spends nothing more')],
     ['goal done alone → skip', { goalDone: true }, skip('the goal is done')],
   ];
@@ -53,6 +55,7 @@ describe('skipGate: precedence', () => {
     ['then startable tasks', { ...ALL, firstCall: false, taskFileChanged: false, userReason: null, changes: 0 }, call('2 task(s) could start')],
     ['then the hint', { ...ALL, firstCall: false, taskFileChanged: false, userReason: null, changes: 0, startable: 0 }, call('the model asked to be woken now')],
     ['then the review', { ...ALL, firstCall: false, taskFileChanged: false, userReason: null, changes: 0, startable: 0, hintDue: false }, call('a review is due')],
+    ['then the retry', { ...ALL, firstCall: false, taskFileChanged: false, userReason: null, changes: 0, startable: 0, hintDue: false, reviewDue: false }, call('trying again after a failed call')],
   ];
   for (const [name, patch, want] of rows) it(name, () => assert.deepEqual(skipGate({ ...QUIET, ...patch }), want));
 });
@@ -60,7 +63,7 @@ describe('skipGate: precedence', () => {
 describe('skipGate: every combination', () => {
   it('calls exactly when not budget-paused, not (goal done without a task.md change), and something asks', () => {
     let rows = 0;
-    for (let bits = 0; bits < 1 << 9; bits++) {
+    for (let bits = 0; bits < 1 << 10; bits++) {
       const b = (k: number) => (bits & (1 << k)) !== 0;
       const i: SkipInputs = {
         firstCall: b(0),
@@ -72,14 +75,15 @@ describe('skipGate: every combination', () => {
         startable: b(6) ? 1 : 0,
         hintDue: b(7),
         reviewDue: b(8),
+        retryDue: b(9),
       };
-      const asks = i.firstCall || i.taskFileChanged || i.userReason !== null || i.changes > 0 || i.startable > 0 || i.hintDue || i.reviewDue;
+      const asks = i.firstCall || i.taskFileChanged || i.userReason !== null || i.changes > 0 || i.startable > 0 || i.hintDue || i.reviewDue || i.retryDue;
       const expected = !i.budgetPaused && (!i.goalDone || i.taskFileChanged) && asks;
       const v = skipGate(i);
       assert.equal(v.call, expected, JSON.stringify(i));
       assert.ok(v.why.length > 0);
       rows++;
     }
-    assert.equal(rows, 512);
+    assert.equal(rows, 1024);
   });
 });
