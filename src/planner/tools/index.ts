@@ -50,8 +50,15 @@ function compact(node: unknown): unknown {
   return out;
 }
 
-/** The JSON Schema the model sees: zod's input form, compacted. */
+let builtIn: ApiTool[] | null = null;
+
+/** The JSON Schema the model sees: zod's input form, compacted (built once for the shipped tools). */
 export function apiTools(tools: readonly ToolDef[] = TOOLS): ApiTool[] {
+  if (tools === TOOLS) return (builtIn ??= schemasOf(TOOLS));
+  return schemasOf(tools);
+}
+
+function schemasOf(tools: readonly ToolDef[]): ApiTool[] {
   return tools.map((t) => {
     const schema = compact(z.toJSONSchema(t.input, { io: 'input', unrepresentable: 'any' })) as Record<string, unknown>;
     return { name: t.name, description: t.description, input_schema: { ...schema, type: 'object' } };
