@@ -46,7 +46,15 @@ export function repeat(step: Step, n: number): Step[] {
   return Array.from({ length: n }, () => step);
 }
 
-/** Several tool calls in one assistant turn. */
-export function calls(...uses: { name: string; input: unknown }[]): Reply {
-  return { content: uses.map((u, i) => ({ type: 'tool_use' as const, id: `toolu_multi_${Date.now()}_${i}`, name: u.name, input: u.input })) };
+/** Several tool calls in one assistant turn; `rawInput` streams malformed JSON as the input. */
+export function calls(...uses: { name: string; input?: unknown; rawInput?: string }[]): Reply {
+  return {
+    content: uses.map((u, i) => ({
+      type: 'tool_use' as const,
+      id: `toolu_multi_${Date.now()}_${i}`,
+      name: u.name,
+      input: u.input ?? {},
+      ...(u.rawInput ? { rawInput: u.rawInput } : {}),
+    })),
+  };
 }

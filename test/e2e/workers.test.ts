@@ -1,22 +1,12 @@
 // Workers as whole process trees: escapes, stalls, floods. Real processes, scanned in /proc.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { isAlive, pidsWithEnv, runAura, startDaemon, testEnv, waitFor, projectsForThisFile } from '../helpers/aura.js';
+import { dirBytes, isAlive, pidsWithEnv, runAura, startDaemon, testEnv, waitFor, projectsForThisFile } from '../helpers/aura.js';
 
 const project = projectsForThisFile();
 
-function dirBytes(dir: string): number {
-  let n = 0;
-  for (const name of readdirSync(dir)) {
-    const p = path.join(dir, name);
-    const st = statSync(p);
-    n += st.isDirectory() ? dirBytes(p) : st.size;
-  }
-  return n;
-}
 
 describe('the whole tree', () => {
   test('a setsid grandchild that ignores SIGTERM is gone after the worker is stopped, and nothing else was touched', async () => {

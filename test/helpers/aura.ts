@@ -1,6 +1,6 @@
 // Test helpers: real temp projects, the real built CLI (bin/aura.js → dist/), real processes.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after } from 'node:test';
@@ -154,4 +154,15 @@ export function isAlive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** Bytes in a directory tree (files only), e.g. to check an output cap. */
+export function dirBytes(dir: string): number {
+  let n = 0;
+  for (const name of readdirSync(dir)) {
+    const p = path.join(dir, name);
+    const st = statSync(p);
+    n += st.isDirectory() ? dirBytes(p) : st.size;
+  }
+  return n;
 }

@@ -7,25 +7,10 @@
 import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { apiError, startModelServer, text, toolResults, toolUse, type Reply, type Step } from '../fixtures/model-server/index.js';
+import { apiError, startModelServer, toolResults, toolUse, type Step } from '../fixtures/model-server/index.js';
+import { autopilot, calls } from '../e2e/planner-helpers.js';
 import { auraRun, crashed, short, type Ctx, type FaultKind, type Rand } from './common.js';
 import { checkAfterFault } from './invariants.js';
-
-const readyRe = /^- (\S+): pending \(ready\)/gm;
-
-function deltaOf(body: unknown): string {
-  const first = (body as { messages?: { content: unknown }[] } | null)?.messages?.[0];
-  if (!first) return '';
-  return typeof first.content === 'string' ? first.content : (first.content as { text?: string }[]).map((b) => b.text ?? '').join('\n');
-}
-
-/** After the faults: a model that starts ready work, so the run can finish. */
-const autopilot: Step = (req) => {
-  if (toolResults(req).length) return text('ok');
-  if (deltaOf(req.body).startsWith('Deep-reflection')) return text('1. carry on');
-  const ready = [...deltaOf(req.body).matchAll(readyRe)].map((m) => m[1] as string);
-  return ready.length ? toolUse('spawn_task', { task_id: ready[0], reason: 'ready' }) : toolUse('no_op', { reason: 'nothing to start' });
-};
 
 function steps(rand: Rand, n: number): string {
   const ids = Array.from({ length: n }, (_, i) => `s${i + 1}`);
@@ -42,10 +27,6 @@ function shuffled<T>(rand: Rand, xs: readonly T[]): T[] {
     [out[i], out[j]] = [out[j] as T, out[i] as T];
   }
   return out;
-}
-
-function multi(uses: { name: string; input?: unknown; rawInput?: string }[]): Reply {
-  return { content: uses.map((u, i) => ({ type: 'tool_use' as const, id: `toolu_t${Date.now()}_${i}`, name: u.name, input: u.input ?? {}, ...(u.rawInput ? { rawInput: u.rawInput } : {}) })) };
 }
 
 interface Setup {
@@ -151,7 +132,7 @@ const tools: FaultKind = {
   what: 'malformed tool JSON, unknown tools, wrong types, false done claims, then a sane model',
   timeoutMs: 120_000,
   async run(ctx) {
-    await runWithModel(ctx, () => [multi(garbage(ctx.rand)), ...Array.from({ length: 60 }, () => autopilot)], {}, { garbage: true });
+    await runWithModel(ctx, () => [calls(...garbage(ctx.rand)), ...Array.from({ length: 60 }, () => autopilot)], {}, { garbage: true });
   },
 };
 
@@ -161,7 +142,7 @@ const escapeKind: FaultKind = {
   what: 'escape attempts through read_file, list_directory (paths, symlinks), task ids and artifact paths',
   timeoutMs: 120_000,
   async run(ctx) {
-    await runWithModel(ctx, (st, dir) => [multi(shuffled(ctx.rand, escapes(st, path.basename(dir)))), ...Array.from({ length: 60 }, () => autopilot)], {}, { escapes: true });
+    await runWithModel(ctx, (st, dir) => [calls(...shuffled(ctx.rand, escapes(st, path.basename(dir)))), ...Array.from({ length: 60 }, () => autopilot)], {}, { escapes: true });
   },
 };
 

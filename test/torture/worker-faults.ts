@@ -4,11 +4,11 @@
 // then the invariants (nothing marked left alive, done only with evidence), the bystander is
 // alive, and a restarted daemon finishes the same way.
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { auraRun, crashed, short, type Ctx, type FaultKind } from './common.js';
 import { checkAfterFault, restartFinishes, type Snapshot } from './invariants.js';
-import { isAlive } from '../helpers/aura.js';
+import { dirBytes, isAlive } from '../helpers/aura.js';
 
 interface WorkerCase {
   /** task.md items (after the goal line). */
@@ -62,15 +62,6 @@ function workerFault(name: string, what: string, make: (ctx: Ctx) => WorkerCase,
   };
 }
 
-function dirBytes(dir: string): number {
-  let n = 0;
-  for (const name of readdirSync(dir)) {
-    const p = path.join(dir, name);
-    const st = statSync(p);
-    n += st.isDirectory() ? dirBytes(p) : st.size;
-  }
-  return n;
-}
 
 export const WORKER_FAULTS: FaultKind[] = [
   workerFault('worker-hang', 'a worker that never ends: stopped by its budget or as stalled, then failed', (ctx) => {
