@@ -28,14 +28,14 @@ export function addUsage(t: Totals, u: UsageRecord | null | undefined): Totals {
   };
 }
 
-/** Two usage records added up (a cost unknown on one side counts as 0). */
+/** Two usage records added up: a cost unknown on one side counts as 0, on both stays unknown. */
 export function sumUsage(a: UsageRecord, b: UsageRecord): UsageRecord {
   return {
     inputTokens: a.inputTokens + b.inputTokens,
     outputTokens: a.outputTokens + b.outputTokens,
     cacheReadTokens: a.cacheReadTokens + b.cacheReadTokens,
     cacheWriteTokens: a.cacheWriteTokens + b.cacheWriteTokens,
-    costUsd: (a.costUsd ?? 0) + (b.costUsd ?? 0),
+    costUsd: a.costUsd === null && b.costUsd === null ? null : (a.costUsd ?? 0) + (b.costUsd ?? 0),
   };
 }
 

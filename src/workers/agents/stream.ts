@@ -1,6 +1,7 @@
 // The part every stream parser shares: line → JSON → backend handler → events, and the bounded
 // StreamSummary kept from those events. Backends only map one JSON object to events; what the
 // summary keeps (totals, last errors, last text) is decided here, once, from the events.
+import { sumUsage } from '../../core/budget.js';
 import { ZERO_USAGE, type AgentEvent, type StreamParser, type StreamSummary, type Usage } from './types.js';
 import { clip, clipMiddle, clipTail, type Json, parseObject } from './json.js';
 
@@ -35,15 +36,6 @@ export interface ParserOptions {
   now?: () => number;
 }
 
-export function addUsage(a: Usage, b: Usage): Usage {
-  return {
-    inputTokens: a.inputTokens + b.inputTokens,
-    outputTokens: a.outputTokens + b.outputTokens,
-    cacheReadTokens: a.cacheReadTokens + b.cacheReadTokens,
-    cacheWriteTokens: a.cacheWriteTokens + b.cacheWriteTokens,
-    costUsd: a.costUsd === null && b.costUsd === null ? null : (a.costUsd ?? 0) + (b.costUsd ?? 0),
-  };
-}
 
 export function emptySummary(): StreamSummary {
   return { usage: { ...ZERO_USAGE }, result: null, errors: [], events: 0, toolCalls: 0 };
@@ -76,7 +68,7 @@ export function createParser(handle: LineHandler | typeof PLAIN_TEXT, opts: Pars
         s.lastText = clipTail(opts.textDeltas && prevWasText ? (s.lastText ?? '') + e.text : e.text, LIMITS.lastText);
         break;
       case 'usage':
-        s.usage = addUsage(s.usage, e.usage);
+        s.usage = sumUsage(s.usage, e.usage);
         break;
       case 'retry':
         pushError(`retry${e.attempt !== undefined ? ` ${e.attempt}` : ''}: ${e.message}`);
