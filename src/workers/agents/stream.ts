@@ -2,7 +2,7 @@
 // StreamSummary kept from those events. Backends only map one JSON object to events; what the
 // summary keeps (totals, last errors, last text) is decided here, once, from the events.
 import { sumUsage } from '../../core/budget.js';
-import { ZERO_USAGE, type AgentEvent, type StreamParser, type StreamSummary, type Usage } from './types.js';
+import { ZERO_USAGE, type AgentEvent, type StreamParser, type StreamSummary } from './types.js';
 import { clip, clipMiddle, clipTail, type Json, parseObject } from './json.js';
 
 /** Memory bounds: a run may print for hours; the summary must stay small. */
