@@ -91,7 +91,7 @@ function judgeSpawn(state: RunState, t: TaskState, ctx: JudgeContext): Verdict {
   return problem ? refuse(`no worker can run ${t.id}: ${problem}`) : OK;
 }
 
-function judgeUpdate(state: RunState, t: TaskState, p: Extract<Proposal, { type: 'update' }>, ctx: JudgeContext): Verdict {
+function judgeUpdate(t: TaskState, p: Extract<Proposal, { type: 'update' }>, ctx: JudgeContext): Verdict {
   if (!p.status) return p.notes ? OK : refuse('update_task needs a status or notes');
   if (p.status === 'done') {
     if (t.status === 'done') return OK;
@@ -183,7 +183,7 @@ export function judgeProposal(state: RunState, p: Proposal, ctx: JudgeContext): 
     case 'kill':
       return t.status === 'running' ? OK : refuse(`${t.id} is ${t.status}; only a running task has a worker to stop`);
     case 'update':
-      return judgeUpdate(state, t, p, ctx);
+      return judgeUpdate(t, p, ctx);
     case 'decompose':
       return judgeChildren(state, t, p, ctx);
   }

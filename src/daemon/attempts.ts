@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { Config } from '../config/schema.js';
 import type { Attempt, RunState, TaskState } from '../store/schema.js';
 import { attemptDirRel, type Layout } from '../store/layout.js';
-import { resolveWorker, type ResolvedWorker } from '../workers/registry.js';
+import type { ResolvedWorker } from '../workers/registry.js';
 import type { RunnerSpec } from '../workers/runner.js';
 import { spawnMarked, type Spawned } from '../workers/spawn.js';
 import { snapshotPriors } from './artifacts.js';
