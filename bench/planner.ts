@@ -18,6 +18,7 @@ import { STATE_SCHEMA_VERSION } from '../src/store/schema.js';
 import { startModelServer, toolUse } from '../test/fixtures/model-server/index.js';
 import type { BenchOptions } from './harness.js';
 import type { Section } from './report.js';
+import { GOAL_ID } from '../src/core/tree.js';
 
 const ANCESTOR = { min: 29_000, max: 34_000 };
 const NOW = new Date('2026-11-21T10:00:00Z');
@@ -25,7 +26,7 @@ const NOW = new Date('2026-11-21T10:00:00Z');
 function task(id: string, title: string, parent: string | null, order: number, extra: Partial<TaskState> = {}): TaskState {
   return {
     ...freshTask(
-      { id, title, parent, children: [], produces: [], needs: [], extra: {}, notes: '', userChecked: false, line: order + 3, order },
+      { id, title, parent, origin: 'taskfile', children: [], produces: [], needs: [], extra: {}, notes: '', userChecked: false, line: order + 3, order },
       'new in task.md',
       NOW,
     ),
@@ -55,9 +56,10 @@ export function benchState(categories = 3, perCategory = 3): RunState {
       });
       kids.push(id);
     }
-    tasks[gid] = task(gid, `Category ${c}: process its data set end to end`, null, c - 1, { children: kids });
+    tasks[gid] = task(gid, `Category ${c}: process its data set end to end`, GOAL_ID, c - 1, { children: kids });
     roots.push(gid);
   }
+  tasks[GOAL_ID] = task(GOAL_ID, 'Process three data sets into verified JSON reports', null, 0, { children: roots });
   return {
     schemaVersion: STATE_SCHEMA_VERSION,
     runId: 'bench',
@@ -70,11 +72,12 @@ export function benchState(categories = 3, perCategory = 3): RunState {
     updatedAt: NOW.toISOString(),
     cycle: 12,
     journalSeq: 100,
-    roots,
+    roots: [GOAL_ID],
     tasks,
     doneAt: null,
     pause: null,
     planner: null,
+    taskFileWarnings: [],
   };
 }
 

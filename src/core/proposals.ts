@@ -36,7 +36,7 @@ export interface ProjectContextFields {
 export type Proposal =
   | { type: 'spawn'; task: string; reason: string }
   | { type: 'kill'; task: string; reason: string }
-  | { type: 'update'; task: string; status?: 'done' | 'failed' | 'blocked' | 'pending'; reason: string; evidence?: string; notes?: string }
+  | { type: 'update'; task: string; status?: 'done' | 'failed' | 'blocked' | 'pending' | 'archived'; reason: string; evidence?: string; notes?: string }
   | { type: 'decompose'; task: string; children: ChildSpec[]; reason: string }
   | { type: 'memory'; section: MemorySection; text: string }
   | { type: 'context'; fields: ProjectContextFields }
@@ -104,6 +104,12 @@ function judgeUpdate(t: TaskState, p: Extract<Proposal, { type: 'update' }>, ctx
         'Spawn a worker that produces the evidence, or decompose the task.',
     );
   }
+  if (p.status === 'archived') {
+    // The planner cancels what it made; task.md's items are the person's, aura's own tasks aura's.
+    if (t.origin !== 'planner') return refuse(`${t.id} came from ${t.origin === 'taskfile' ? 'task.md (only a person removes it, by editing task.md)' : 'aura itself'}; you can cancel only tasks you created`);
+    if (t.status === 'done') return refuse(`${t.id} is done and verified; its result stays (add a new task for more work)`);
+    return OK;
+  }
   if (t.status === p.status) return OK;
   // Verified work stays verified: reopening it is a person's call (aura retry, or an edit).
   if (t.status === 'done') return refuse(`${t.id} is done and verified; it stays done (a person can reopen it with aura retry or an edit of task.md); add a new task for more work`);
@@ -131,7 +137,12 @@ function judgeChildren(state: RunState, parent: TaskState, p: Extract<Proposal, 
     if (c.id !== undefined) {
       const bad = ctx.idProblem(c.id);
       if (bad) return refuse(`${where}: id ${JSON.stringify(c.id.slice(0, 80))} is unsafe: ${bad}`);
-      if (takenIds.has(c.id.toLowerCase()) || newIds.has(c.id.toLowerCase())) return refuse(`${where}: id "${c.id}" is already taken`);
+      if (newIds.has(c.id.toLowerCase())) return refuse(`${where}: id "${c.id}" is given to two children`);
+      if (takenIds.has(c.id.toLowerCase())) {
+        const holder = Object.values(state.tasks).find((t) => t.id.toLowerCase() === c.id!.toLowerCase());
+        const what = holder?.status === 'archived' ? `an archived task (${holder.reason.slice(0, 80)}); ids stay taken so its history keeps its name` : 'a live task';
+        return refuse(`${where}: id "${c.id}" is already taken by ${what}; choose another id or leave id out`);
+      }
       newIds.add(c.id.toLowerCase());
     }
     for (const a of c.produces) {
@@ -190,7 +201,7 @@ export function judgeProposal(state: RunState, p: Proposal, ctx: JudgeContext): 
 }
 
 /**
- * The tasks an accepted decompose proposal creates (marked origin: aura, so task.md edits keep them),
+ * The tasks an accepted decompose proposal creates (origin: planner, so task.md edits keep them),
  * and the parent with its new children. Ids the model left out are derived from titles.
  */
 export function buildChildren(
@@ -220,7 +231,8 @@ export function buildChildren(
           needs: c.needs,
           ...(c.budgetMinutes ? { budgetMs: Math.max(1, Math.round(c.budgetMinutes * 60_000)) } : {}),
           ...(c.worker ? { worker: c.worker } : {}),
-          extra: { origin: 'aura', ...(c.acceptance ? { acceptance: c.acceptance } : {}) },
+          origin: 'planner',
+          extra: c.acceptance ? { acceptance: c.acceptance } : {},
           notes,
           userChecked: false,
           line: parent.line,

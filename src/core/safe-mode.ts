@@ -23,6 +23,8 @@ export function freshPlanner(): PlannerState {
     modelCycles: 0,
     usage: { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0 },
     hintAt: null,
+    declines: 0,
+    declinedUntil: null,
     pendingReview: null,
     lastReviewCycle: 0,
   };

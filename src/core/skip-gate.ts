@@ -1,5 +1,7 @@
 // The skip gate: whether this cycle needs the model at all. Pure. An idle wake costs no tokens; a
 // cycle with work that could start, or with something new to judge, always asks.
+import type { PlannerState } from '../store/schema.js';
+
 export interface SkipInputs {
   /** The model has never been asked in this run. */
   firstCall: boolean;
@@ -38,3 +40,16 @@ export function skipGate(i: SkipInputs): SkipVerdict {
   if (i.retryDue) return { call: true, why: 'trying again after a failed call' };
   return { call: false, why: 'nothing changed since the last call' };
 }
+
+/** Ready work the model declined: asked again after 5 s, then 10, 20 … up to the heartbeat (at most 5 min). */
+export function declineBackoffSeconds(declines: number, heartbeatS: number): number {
+  return Math.min(5 * 2 ** Math.max(0, declines - 1), Math.max(5, Math.min(300, heartbeatS)));
+}
+
+/** Until when a decline holds ready work back from calling the model, or null. */
+export function declineBlocks(p: Pick<PlannerState, 'declinedUntil'>, now: Date): Date | null {
+  if (!p.declinedUntil) return null;
+  const until = new Date(p.declinedUntil);
+  return until > now ? until : null;
+}
+

@@ -1,5 +1,12 @@
 // Read-only questions about the task tree. Pure.
+//
+// The tree has one root, the goal itself (id GOAL_ID): task.md's items hang under it, and so does
+// whatever the planner adds at the top. A goal-only task file makes the root a leaf (the goal is the
+// one task); a checklist makes it a group. Nothing archives the root, so nothing live is ever cut off.
 import type { RunState, TaskState, TaskStatus } from '../store/schema.js';
+
+/** The root task's id: the goal. Reserved in task files (an item cannot be called `goal`). */
+export const GOAL_ID = 'goal';
 
 export function task(state: RunState, id: string): TaskState {
   const t = state.tasks[id];
@@ -11,7 +18,12 @@ export function isLeaf(t: TaskState): boolean {
   return t.children.length === 0;
 }
 
-/** Tasks in file order (depth first), archived ones excluded. */
+/** The root (the goal), or undefined in a state written before the goal was a task. */
+export function goalTask(state: RunState): TaskState | undefined {
+  return state.tasks[GOAL_ID];
+}
+
+/** Tasks reachable from the root in file order (depth first, root first), archived ones excluded. */
 export function liveTasks(state: RunState): TaskState[] {
   const out: TaskState[] = [];
   const visit = (id: string): void => {
@@ -79,9 +91,78 @@ export function runningTasks(state: RunState): TaskState[] {
   return Object.values(state.tasks).filter((t) => t.status === 'running' || t.status === 'verifying');
 }
 
-export function allDone(state: RunState): boolean {
+/**
+ * The one definition of "the goal is done": every live task in the whole tree is done, the root and
+ * the planner's and aura's own tasks included. The rules, the proposal judge, the skip gate,
+ * progress.md, `aura status` and the exit path all ask this.
+ */
+export function goalDone(state: RunState): boolean {
   const live = liveTasks(state);
   return live.length > 0 && live.every((t) => t.status === 'done');
+}
+
+/**
+ * The tasks a person counts: every live task except the root when it is a group (its line is the
+ * goal). A goal-only run's root is its one task and counts.
+ */
+export function countedTasks(state: RunState): TaskState[] {
+  const live = liveTasks(state);
+  const root = goalTask(state);
+  return root && live[0] === root && hasLiveChildren(state, root) ? live.slice(1) : live;
+}
+
+/** The ids shown at the top of a listing: the root's children, or the root itself while it is a leaf. */
+export function topLevelIds(state: RunState): string[] {
+  const root = goalTask(state);
+  if (!root) return state.roots;
+  return hasLiveChildren(state, root) ? root.children : [root.id];
+}
+
+export function hasLiveChildren(state: RunState, t: TaskState): boolean {
+  return t.children.some((c) => {
+    const k = state.tasks[c];
+    return k !== undefined && k.status !== 'archived';
+  });
+}
+
+/**
+ * What a task is doing as a person (or the model) would say it: a pending group whose subtree has a
+ * worker running (or being verified) is running; otherwise its own status.
+ */
+export function effectiveStatus(state: RunState, t: TaskState): TaskStatus {
+  if (t.status !== 'pending' || t.children.length === 0) return t.status;
+  const busy = (id: string, depth: number): boolean => {
+    const k = state.tasks[id];
+    if (!k || k.status === 'archived' || depth > 64) return false;
+    if (k.status === 'running' || k.status === 'verifying') return true;
+    return k.children.some((c) => busy(c, depth + 1));
+  };
+  return t.children.some((c) => busy(c, 1)) ? 'running' : t.status;
+}
+
+/** Live (not archived) tasks the root does not reach: must always be empty. */
+export function unreachableTasks(state: RunState): string[] {
+  const reached = new Set(liveTasks(state).map((t) => t.id));
+  return Object.values(state.tasks)
+    .filter((t) => t.status !== 'archived' && !reached.has(t.id))
+    .map((t) => t.id);
+}
+
+/** Every task under `id` (not `id` itself), archived ones included, depth first. */
+export function descendants(state: RunState, id: string): TaskState[] {
+  const out: TaskState[] = [];
+  const seen = new Set<string>([id]);
+  const visit = (tid: string): void => {
+    for (const c of state.tasks[tid]?.children ?? []) {
+      const k = state.tasks[c];
+      if (!k || seen.has(c)) continue;
+      seen.add(c);
+      out.push(k);
+      visit(c);
+    }
+  };
+  visit(id);
+  return out;
 }
 
 /** Stop reasons of workers the resource watchdog stopped start with this. */

@@ -5,8 +5,8 @@ import { BACKENDS, type Config } from '../config/schema.js';
 import { applyProposal } from './planner-apply.js';
 import type { JudgeContext, Proposal } from '../core/proposals.js';
 import { chargePlanner, afterFailure, afterSuccess, freshPlanner, modelAvailable } from '../core/safe-mode.js';
-import { skipGate } from '../core/skip-gate.js';
-import { allDone } from '../core/tree.js';
+import { declineBackoffSeconds, declineBlocks, skipGate } from '../core/skip-gate.js';
+import { goalDone } from '../core/tree.js';
 import type { JournalDraft } from '../core/transitions.js';
 import type { Layout } from '../store/layout.js';
 import type { PlannerState, RunState, TaskState } from '../store/schema.js';
@@ -116,21 +116,26 @@ export class LlmPlanner {
     if (!modelAvailable(p, now)) return { mode: 'rules', why: `safe mode: ${p.reason}`, nextDueAt: p.nextProbeAt ? new Date(p.nextProbeAt) : null, acted: false };
     const userWake = i.reasons.find((r) => r.startsWith('aura wake: ') && r !== 'aura wake: aura wake');
     const retryDue = this.failedAt !== null && Date.now() - this.failedAt >= this.retryMs;
+    // Nothing startable any more: a past decline no longer holds anything back.
+    if (i.startable === 0 && p.declines > 0) this.planner = { ...p, declines: 0, declinedUntil: null };
+    const declinedUntil = declineBlocks(this.planner, now);
     const gate = skipGate({
       firstCall: p.calls === 0,
-      goalDone: allDone(state),
+      goalDone: goalDone(state),
       budgetPaused: state.pause?.kind === 'budget',
       changes: i.changes.length,
       taskFileChanged: this.pendingDiff !== null,
       userReason: userWake ? userWake.slice('aura wake: '.length) : null,
-      startable: i.startable,
+      // Ready work the model just declined is asked about again after a backoff, not on every wake.
+      startable: declinedUntil ? 0 : i.startable,
       hintDue: !!p.hintAt && new Date(p.hintAt) <= now,
       reviewDue: this.reviewDue(p),
       retryDue,
     });
     if (!gate.call) {
       const safe = p.mode === 'safe';
-      return { mode: safe ? 'rules' : 'skipped', why: gate.why, nextDueAt: this.nextDue(), acted: false };
+      const why = declinedUntil && i.startable > 0 ? `${gate.why}; ${i.startable} ready task(s) wait until ${declinedUntil.toISOString()} (the model declined them)` : gate.why;
+      return { mode: safe ? 'rules' : 'skipped', why, nextDueAt: this.nextDue(i.startable > 0), acted: false };
     }
     return this.callModel(i, gate.why, now);
   }
@@ -144,9 +149,10 @@ export class LlmPlanner {
     return every > 0 && p.modelCycles - p.lastReviewCycle >= every;
   }
 
-  private nextDue(): Date | null {
+  /** The next time the planner wants a wake; with ready work waiting, the end of a decline backoff too. */
+  private nextDue(readyWaiting = false): Date | null {
     const p = this.planner;
-    const times = [p.hintAt, p.mode === 'safe' ? p.nextProbeAt : null].filter((x): x is string => !!x).map((x) => new Date(x));
+    const times = [p.hintAt, p.mode === 'safe' ? p.nextProbeAt : null, readyWaiting ? p.declinedUntil : null].filter((x): x is string => !!x).map((x) => new Date(x));
     if (this.failedAt !== null) times.push(new Date(this.failedAt + this.retryMs));
     return times.sort((a, b) => a.getTime() - b.getTime())[0] ?? null;
   }
@@ -171,12 +177,16 @@ export class LlmPlanner {
       limits: `Limits: ${this.cfg.AURA_MAX_CONCURRENT_TASKS} workers at once, ${this.cfg.AURA_MAX_ATTEMPTS} attempts per task${this.c.holdReason() ? `; nothing new may start: ${this.c.holdReason()}` : ''}.`,
     });
     let acted = false;
+    let noOpReason: string | null = null;
+    const refused: string[] = [];
     const host = {
       toolEnv: { project: this.layout.project, readCapBytes: DEFAULT_READ_CAP_BYTES, listCapEntries: DEFAULT_LIST_CAP_ENTRIES },
       apply: async (prop: Proposal, tool: string) => {
         const r = await this.apply(prop, tool);
         // Only changes to the tree count: a memory note must not buy another immediate cycle.
-        if (r.ok && (prop.type === 'spawn' || prop.type === 'kill' || prop.type === 'update' || prop.type === 'decompose')) acted = true;
+        if (r.ok && (prop.type === 'spawn' || prop.type === 'kill' || (prop.type === 'update' && prop.status !== undefined) || prop.type === 'decompose')) acted = true;
+        if (prop.type === 'no_op') noOpReason = prop.reason;
+        if (!r.ok && prop.type === 'spawn') refused.push(`${prop.task}: ${r.text}`);
         return r;
       },
     };
@@ -211,8 +221,31 @@ export class LlmPlanner {
       pendingReview: review !== null ? null : this.planner.pendingReview,
       hintAt: r.noOp?.wakeAfterSeconds ? new Date(now.getTime() + r.noOp.wakeAfterSeconds * 1000).toISOString() : null,
     };
+    this.noteDecline(i.startable, acted, noOpReason, refused, now);
     if (this.reviewDue(this.planner)) await this.review(prefix);
-    return { mode: 'model', why, nextDueAt: this.nextDue(), acted };
+    return { mode: 'model', why, nextDueAt: this.nextDue(i.startable > 0 && !acted), acted };
+  }
+
+  /**
+   * Ready work the model left waiting (no_op, or its spawns refused): ask again after a backoff that
+   * doubles while it keeps declining, and say so in the journal. Acting resets it.
+   */
+  private noteDecline(startable: number, acted: boolean, noOp: string | null, refused: string[], now: Date): void {
+    const p = this.planner;
+    if (acted || startable === 0) {
+      if (p.declines > 0) this.planner = { ...p, declines: 0, declinedUntil: null };
+      return;
+    }
+    const declines = p.declines + 1;
+    const waitS = declineBackoffSeconds(declines, this.cfg.AURA_CYCLE_INTERVAL);
+    const until = new Date(now.getTime() + waitS * 1000).toISOString();
+    this.planner = { ...p, declines, declinedUntil: until };
+    const why = refused.length ? `its starts were refused (${refused.join('; ').slice(0, 300)})` : noOp ? `it answered no_op: ${noOp.slice(0, 200)}` : 'it started nothing';
+    this.c.journal({
+      kind: 'decision',
+      msg: `${startable} task(s) could start but the planner left them waiting: ${why}; asking again in ${waitS}s unless something changes first`,
+      data: { declines, state: { planner: this.planner } },
+    });
   }
 
   private safeMode(entered: boolean, reason: string): void {

@@ -18,6 +18,8 @@ export interface OperatorHost {
   stopWorker(task: string, reason: string): void;
   /** Tasks the user killed: when their attempt ends the task fails instead of being retried. */
   killed(): Set<string>;
+  /** The current id of a task task.md renamed to `id` while it ran (the rename waits), or null. */
+  renamedFrom?(id: string): string | null;
 }
 
 export function applyOperatorRequest(h: OperatorHost, r: OperatorRequest): { ok: boolean; message: string } {
@@ -45,7 +47,11 @@ export function applyOperatorRequest(h: OperatorHost, r: OperatorRequest): { ok:
     return { ok: true, message: 'resumed' };
   }
   const t = r.task ? state.tasks[r.task] : undefined;
-  if (!t) return { ok: false, message: `no task "${r.task ?? ''}" (aura status lists the ids)` };
+  if (!t) {
+    const old = r.task ? h.renamedFrom?.(r.task) : null;
+    if (old) return { ok: false, message: `"${r.task}" is the new id task.md gives ${old}; it takes effect when ${old}'s worker ends, until then use aura ${r.cmd} ${old}` };
+    return { ok: false, message: `no task "${r.task ?? ''}" (aura status lists the ids)` };
+  }
   if (r.cmd === 'kill') {
     if (t.status !== 'running' && t.status !== 'verifying') return { ok: false, message: `${t.id} is ${t.status}, not running` };
     h.journal({ kind: 'decision', task: t.id, msg: `killed by the user${by}` });

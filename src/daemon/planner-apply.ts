@@ -2,6 +2,7 @@
 // methods (transitions, spawns, stops), so the model's changes are journaled like any other.
 import type { Config } from '../config/schema.js';
 import { buildChildren, judgeProposal, type JudgeContext, type Proposal } from '../core/proposals.js';
+import { descendants } from '../core/tree.js';
 import type { TaskState } from '../store/schema.js';
 import { deriveId, uniqueId } from '../taskfile/ids.js';
 import * as mem from '../planner/memory.js';
@@ -61,8 +62,23 @@ function applyUpdate(h: ApplyHost, t: TaskState, p: Extract<Proposal, { type: 'u
     h.cycle.put(t, t.status, p.notes ? `notes added by the planner: ${p.reason}` : t.reason, patch);
     return { ok: true, text: p.status ? `${t.id} is already ${t.status}${p.notes ? '; notes added' : ''}` : `notes added to ${t.id}` };
   }
+  if (p.status === 'archived') return cancel(h, t, reason);
   if (p.status === 'pending') Object.assign(patch, { notBefore: null });
   if (p.status === 'blocked') Object.assign(patch, { blockedBy: 'planner' });
   h.cycle.put(t, p.status, reason, patch);
   return { ok: true, text: `${t.id} is now ${p.status}` };
+}
+
+/** The planner cancels a task it made: it and everything under it are archived, workers stopped. */
+function cancel(h: ApplyHost, t: TaskState, reason: string): { ok: boolean; text: string } {
+  const state = h.cycle.state();
+  const subtree = [t, ...descendants(state, t.id)].filter((x) => x.status !== 'archived');
+  for (const x of subtree) {
+    if (x.status === 'running' || x.status === 'verifying') h.cycle.stop(x.id, `cancelled by the planner${x.id === t.id ? '' : ` with ${t.id}`}`);
+    h.cycle.put(x, 'archived', x.id === t.id ? `cancelled by the planner: ${reason}` : `cancelled by the planner with ${t.id}`, { notBefore: null });
+  }
+  // Out of its parent's children, so the parent is a leaf again if it was one.
+  const parent = t.parent ? state.tasks[t.parent] : undefined;
+  if (parent) h.cycle.put(parent, parent.status, parent.reason, { children: parent.children.filter((c) => c !== t.id) });
+  return { ok: true, text: `cancelled ${subtree.map((x) => x.id).join(', ')}` };
 }

@@ -7,7 +7,7 @@
 // whatever the tree's size: finished subtrees collapse to one line, long lists end in "… N more".
 import type { RunState, TaskState } from '../store/schema.js';
 import type { ProjectContextFields } from '../core/proposals.js';
-import { countedAttempts, depsVerdict, isLeaf, liveTasks } from '../core/tree.js';
+import { countedAttempts, countedTasks, depsVerdict, effectiveStatus, GOAL_ID, isLeaf } from '../core/tree.js';
 import { SYSTEM_PROMPT } from './prompt.js';
 import type { ApiTool } from './tools/index.js';
 
@@ -80,7 +80,9 @@ function describeSpec(t: TaskState): string {
   if (t.worker) bits.push(`worker: ${t.worker}`);
   if (t.produces.length) bits.push(`produces: ${t.produces.slice(0, 4).join(', ')}${t.produces.length > 4 ? ', …' : ''}`);
   if (t.verify) bits.push(`verify: ${clip(oneLine(t.verify), 60)}`);
-  if (t.extra.origin === 'aura') bits.push('added by aura');
+  if (t.id === GOAL_ID) bits.push(t.children.length ? 'the goal itself: the root; decompose it to add top-level tasks' : 'the goal itself: the one task until decomposed');
+  if (t.origin === 'planner') bits.push('added by the planner');
+  if (t.origin === 'aura') bits.push('added by aura');
   return bits.length ? ` (${bits.join('; ')})` : '';
 }
 
@@ -104,7 +106,6 @@ export function treeBlock(state: RunState, maxDepth = Infinity): string {
     for (const c of live) walk(c, depth + 1);
   };
   for (const r of state.roots) walk(r, 0);
-  // Tasks added by aura at the top level of a goal-only run have no root of their own.
   if (lines.length > LIMITS.treeLines && maxDepth > 0) return treeBlock(state, Math.min(maxDepth, 8) - 1);
   const shown = lines.slice(0, LIMITS.treeLines);
   if (lines.length > shown.length) shown.push(`- … ${lines.length - shown.length} more lines`);
@@ -112,7 +113,8 @@ export function treeBlock(state: RunState, maxDepth = Infinity): string {
 }
 
 function statusLine(state: RunState, t: TaskState, now: Date): string {
-  let s = `- ${t.id}: ${t.status}`;
+  const shown = effectiveStatus(state, t);
+  let s = `- ${t.id}: ${shown}${shown !== t.status ? ' (a subtask is)' : ''}`;
   if (t.status === 'pending' && isLeaf(t)) {
     const d = depsVerdict(state, t);
     if (d.kind === 'waiting') s += ` (waits for ${d.on})`;
@@ -128,8 +130,9 @@ function statusLine(state: RunState, t: TaskState, now: Date): string {
 const STATUS_ORDER: Record<string, number> = { running: 0, verifying: 1, failed: 2, blocked: 3, pending: 4 };
 
 function statusSection(state: RunState, now: Date): string {
-  const live = liveTasks(state);
-  const open = live.filter((t) => t.status !== 'done').sort((a, b) => (STATUS_ORDER[a.status] ?? 9) - (STATUS_ORDER[b.status] ?? 9));
+  const live = countedTasks(state);
+  const rank = (t: TaskState) => STATUS_ORDER[effectiveStatus(state, t)] ?? 9;
+  const open = live.filter((t) => t.status !== 'done').sort((a, b) => rank(a) - rank(b));
   const lines = open.slice(0, LIMITS.statusLines).map((t) => statusLine(state, t, now));
   if (open.length > lines.length) lines.push(`- … ${open.length - lines.length} more open tasks`);
   const done = live.length - open.length;

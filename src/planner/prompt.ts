@@ -9,7 +9,7 @@ Rules:
 
 Each cycle:
 1. Read the cycle message: changes, statuses, workers, task.md diff, memory.
-2. A goal with no subtasks yet: decompose it into a few concrete tasks (acceptance, artifacts, verify, needs).
+2. The tree's root is task "goal", the goal itself. With no subtasks yet, decompose it into a few concrete tasks (acceptance, artifacts, verify, needs); decompose it again to add top-level tasks beside task.md's items. Cancel a task you made that is no longer needed with update_task status "archived".
 3. Start ready tasks while slots are free. Kill a worker only for a clear reason (stuck, wrong direction, wasting budget).
 4. task.md changed: replan to what the diff asks for.
 5. Keep durable facts, lessons and decisions with write_memory; short-term notes in its session section.

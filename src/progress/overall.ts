@@ -1,12 +1,16 @@
 // The one line that answers "what is aura doing, and do I need to act?", plus the counts behind it.
+import { goalDone, goalTask, topLevelIds } from '../core/tree.js';
 import type { RunState, TaskStatus } from '../store/schema.js';
 import { clockTime, parseTime, plural, stamp } from './format.js';
 import type { DaemonInfo, OverallState, OverallView } from './types.js';
 import { STATUS_ORDER } from './types.js';
 
+/** Tasks by status, the goal left out while it is a group (its line is the goal itself). */
 export function countByStatus(state: RunState): Record<TaskStatus, number> {
   const counts = Object.fromEntries(STATUS_ORDER.map((s) => [s, 0])) as Record<TaskStatus, number>;
-  for (const t of Object.values(state.tasks)) counts[t.status] += 1;
+  const root = goalTask(state);
+  const skip = root && !topLevelIds(state).includes(root.id) ? root.id : null;
+  for (const t of Object.values(state.tasks)) if (t.id !== skip) counts[t.status] += 1;
   return counts;
 }
 
@@ -43,7 +47,9 @@ export function overallOf(
   const total = STATUS_ORDER.reduce((sum, s) => sum + counts[s], 0) - counts.archived;
   const active = counts.running + counts.verifying;
   const stuck = counts.failed + counts.blocked;
-  const allDone = total > 0 ? counts.done === total : state.doneAt !== null;
+  // One definition of done for every view (core/tree.ts); a state from before the goal was the root
+  // has no root to check, so its counts decide.
+  const allDone = goalTask(state) ? goalDone(state) : total > 0 ? counts.done === total : state.doneAt !== null;
 
   if (allDone) {
     const at = stamp(state.doneAt ?? state.updatedAt);

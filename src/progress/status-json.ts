@@ -37,7 +37,12 @@ function usageJson(t: Totals): UsageJson {
 export const TaskJson = z.object({
   id: z.string(),
   title: z.string(),
+  /** What it is doing: a pending group with a worker running under it is `running` (see ownStatus). */
   status: TaskStatus,
+  /** Its own recorded status (for a group: pending until aura checks it once every subtask is done). */
+  ownStatus: TaskStatus,
+  /** Where it came from: taskfile (task.md), planner (the LLM planner decomposed a task), aura (the watchdog). */
+  origin: z.enum(['taskfile', 'planner', 'aura']),
   reason: z.string(),
   /** Attempts made so far (the maximum is configuration, not state). */
   attempts: z.number().int().nonnegative(),
@@ -63,8 +68,10 @@ export const StatusJson = z.object({
     nextWakeAt: z.string().nullable(),
   }),
   counts: z.record(TaskStatus, z.number().int().nonnegative()),
-  /** Root tasks in task.md order, then archived tasks (status 'archived'). */
+  /** The goal's tasks in task.md order (then the planner's), then archived tasks (status 'archived'). */
   tasks: z.array(TaskJson),
+  /** Problems in the task file that aura works around (numbered items that are not tasks, unknown keys). */
+  taskFileWarnings: z.array(z.string()),
   /** The whole run, every attempt of every task. */
   usage: UsageJson,
   /** Set while nothing new is started (a run budget was reached). */
@@ -83,7 +90,9 @@ function taskJson(node: TaskNode, now: number): TaskJson {
   return {
     id: task.id,
     title: task.title,
-    status: task.status,
+    status: node.status,
+    ownStatus: task.status,
+    origin: task.origin,
     reason: task.reason,
     attempts: task.attempts.length,
     notBefore: task.notBefore,
@@ -111,6 +120,7 @@ export function statusJson(state: RunState, daemon: DaemonInfo, now: Date): Stat
     daemon: { pid: daemon.pid, mode: daemon.mode, nextWakeAt: daemon.nextWakeAt },
     counts,
     tasks: [...forest.live, ...forest.archived].map((n) => taskJson(n, t)),
+    taskFileWarnings: state.taskFileWarnings ?? [],
     usage: usageJson(runTotals(state)),
     pause: state.pause,
     planner: state.planner

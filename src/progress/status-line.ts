@@ -1,12 +1,12 @@
 // The one-line live status shown under the daemon's output on a terminal. Pure.
 import { runTotals } from '../core/budget.js';
-import { liveTasks } from '../core/tree.js';
+import { countedTasks } from '../core/tree.js';
 import type { RunState } from '../store/schema.js';
 import { duration, elapsedMs } from './format.js';
 import { usageText } from './usage.js';
 
 export function statusLine(state: RunState, d: { mode: string; nextWakeAt: string | null; now: Date }): string {
-  const live = liveTasks(state);
+  const live = countedTasks(state);
   const done = live.filter((t) => t.status === 'done').length;
   const running = live.filter((t) => t.status === 'running' || t.status === 'verifying');
   const parts = [`aura ▸ ${done}/${live.length} done`];

@@ -1,9 +1,12 @@
 // The task tree in task.md order, split into live tasks and archived ones (removed from task.md).
 // Shared by the view and `status --json` so both show the same tasks in the same places.
-import type { RunState, TaskState } from '../store/schema.js';
+import { effectiveStatus, goalTask, topLevelIds } from '../core/tree.js';
+import type { RunState, TaskState, TaskStatus } from '../store/schema.js';
 
 export interface TaskNode {
   task: TaskState;
+  /** What the task is doing as shown: a pending group with a worker running under it is running. */
+  status: TaskStatus;
   children: TaskNode[];
 }
 
@@ -15,7 +18,8 @@ export interface TaskForest {
 }
 
 /**
- * Walks state.roots and each task's children. State written by other code may be imperfect, so the
+ * Walks the top level (the goal's children, or the goal itself while it is the one task) and each
+ * task's children. State written by other code may be imperfect, so the
  * walk is defensive: unknown ids are skipped, a cycle is cut, a live task under an archived parent
  * is lifted into the live tree where its parent stood, an archived task under a live parent goes
  * to the archived list, and tasks no root reaches are appended rather than hidden.
@@ -32,10 +36,10 @@ export function taskForest(state: RunState): TaskForest {
       seen.add(id);
       const sub = walk(task.children);
       if (task.status === 'archived') {
-        out.archived.push({ task, children: sub.archived });
+        out.archived.push({ task, status: task.status, children: sub.archived });
         out.live.push(...sub.live);
       } else {
-        out.live.push({ task, children: sub.live });
+        out.live.push({ task, status: effectiveStatus(state, task), children: sub.live });
         out.archived.push(...sub.archived);
       }
     }
@@ -47,7 +51,11 @@ export function taskForest(state: RunState): TaskForest {
     forest.archived.push(...part.archived);
   };
 
-  add(walk(state.roots));
+  // The goal heads the page; while it is a group its line is the goal, not a task.
+  const top = topLevelIds(state);
+  const root = goalTask(state);
+  if (root && !top.includes(root.id)) seen.add(root.id);
+  add(walk(top));
   // Unreached tasks: start from those whose parent is missing or already placed, so orphaned
   // subtrees keep their shape; whatever is left after that (a parent cycle) goes in as-is.
   const rest = () => Object.keys(state.tasks).filter((id) => !seen.has(id));

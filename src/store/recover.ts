@@ -63,6 +63,7 @@ function journalBase(entries: readonly JournalEntry[], now: Now, taskFile: strin
     doneAt: null,
     pause: null,
     planner: null,
+    taskFileWarnings: [],
   };
 }
 

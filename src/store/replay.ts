@@ -7,7 +7,8 @@
 //
 // For that to work, an entry that changes state must carry the result, not just a description:
 //   - data.task:  a full TaskState snapshot (the task as it is after the change) → upserts tasks[id]
-//   - data.state: any of goal, context, roots, taskFileHash, doneAt, goalOnly, cycle, pause, planner (and runId,
+//   - data.state: any of goal, context, roots, taskFileHash, doneAt, goalOnly, cycle, pause, planner,
+//                 taskFileWarnings (and runId,
 //                 taskFile, so a journal-only rebuild can recover them too) → sets them
 // Entries with seq <= state.journalSeq are already in the snapshot and are ignored. Other entries
 // (decisions, wakes, warnings) change nothing but still advance journalSeq. A snapshot or field that
@@ -26,6 +27,7 @@ export const REPLAYABLE_FIELDS = [
   'taskFile',
   'pause',
   'planner',
+  'taskFileWarnings',
 ] as const;
 export type ReplayableField = (typeof REPLAYABLE_FIELDS)[number];
 

@@ -9,6 +9,8 @@ export const MAX_DERIVED_ID = 40;
 export const MAX_EXPLICIT_ID = 64;
 /** `needs: none` means "no dependencies", so no task may be called `none`. */
 export const RESERVED_ID = 'none';
+/** The goal is the root task of every run (core/tree.ts GOAL_ID), so no item may be called `goal`. */
+export const GOAL_RESERVED_ID = 'goal';
 
 export const ID_RULES =
   'ids may use letters, digits, ".", "_" and "-", must start with a letter or digit, ' +
@@ -53,6 +55,7 @@ export function idProblem(raw: string): string | null {
   if (raw.startsWith('-')) return 'it starts with "-" (it would read as a command-line flag)';
   if (raw.includes('..')) return 'it contains ".."';
   if (raw.toLowerCase() === RESERVED_ID) return `"${RESERVED_ID}" is reserved (\`needs: none\` means no dependencies)`;
+  if (raw.toLowerCase() === GOAL_RESERVED_ID) return `"${GOAL_RESERVED_ID}" is reserved: it is the goal itself, the root of the task tree`;
   return null;
 }
 

@@ -3,14 +3,17 @@
 // parse.ts) and the whole graph is checked for cycles, hierarchy included.
 import { type Diagnostics, fail } from './diagnostics.js';
 import { flatten, type TaskDraft } from './draft.js';
-import { deriveId, ID_RULES, idProblem, MAX_DERIVED_ID, RESERVED_ID, truncate, uniqueId } from './ids.js';
+import { deriveId, GOAL_RESERVED_ID, ID_RULES, idProblem, MAX_DERIVED_ID, RESERVED_ID, truncate, uniqueId } from './ids.js';
 
 const MAX_LISTED_IDS = 30;
 
 /** Gives every draft its id. `all` is in document order, so derived suffixes (-2, -3) follow the file. */
 export function assignIds(d: Diagnostics, all: readonly TaskDraft[]): void {
   // Lowercased: ids are directory names, and macOS / Windows file systems ignore case.
-  const taken = new Map<string, number>([[RESERVED_ID, 0]]);
+  const taken = new Map<string, number>([
+    [RESERVED_ID, 0],
+    [GOAL_RESERVED_ID, 0],
+  ]);
   for (const t of all) {
     if (t.rawId === undefined) continue;
     const { value, line } = t.rawId;

@@ -14,6 +14,8 @@ export interface Outline {
   goalLine: number;
   context: string;
   roots: TaskDraft[];
+  /** Lines of numbered items (`1. Add tests`) that are context here, not tasks (the ancestor's tasks). */
+  numberedContext: number[];
 }
 
 interface OpenItem {
@@ -29,6 +31,7 @@ interface OpenItem {
 export function buildOutline(d: Diagnostics, lines: readonly ScannedLine[]): Outline {
   const roots: TaskDraft[] = [];
   const context: string[] = [];
+  const numberedContext: number[] = [];
   const stack: OpenItem[] = [];
   let goal: string | null = null;
   let goalLine = 0;
@@ -133,13 +136,14 @@ export function buildOutline(d: Diagnostics, lines: readonly ScannedLine[]): Out
           break;
         }
         const owner = top?.task ?? null;
+        if (owner === null && line.ordered) numberedContext.push(line.n);
         emit(owner, line);
         stack.push({ kind: 'other', indent: line.indent, task: owner, pending: null });
         break;
       }
     }
   }
-  return { goal, goalLine, context: context.join('\n').trim(), roots };
+  return { goal, goalLine, context: context.join('\n').trim(), roots, numberedContext };
 }
 
 /** A task's note lines as one block: dedented to the shallowest line, blank lines at either end dropped. */

@@ -20,10 +20,14 @@
 // 5. Subtasks only get needs among their siblings; a subtask waiting for its parent's own needs, and a
 //    parent being done only when its subtasks are, is the core's parent gating (cycles through it are
 //    still rejected here).
-// A file with no checklist at all has one task: the goal itself (goalOnly).
-import { type Diagnostics, createDiagnostics, fail } from './diagnostics.js';
+// A file with no checklist at all has no items: the goal itself is the one task (goalOnly; the goal is
+// always the root of the run's tree, see core/tree.ts).
+// HTML comments are the author's notes: removed first, they never become tasks, context or notes.
+// Numbered items (`1. Add tests`) outside any task are context, not tasks; the ancestor (aura-agent)
+// treated them as tasks, so they get a warning naming the lines and how to write them as tasks.
+import { stripComments } from './comments.js';
+import { type Diagnostics, createDiagnostics, fail, warn } from './diagnostics.js';
 import type { TaskDraft } from './draft.js';
-import { deriveId, RESERVED_ID, uniqueId } from './ids.js';
 import { orderTasks } from './order.js';
 import { buildOutline, notesText } from './outline.js';
 import { normaliseText, scanLines } from './scan.js';
@@ -37,7 +41,7 @@ export interface ParseOptions {
 
 export function parseTaskFile(text: string, options: ParseOptions = {}): TaskFileSpec {
   const d = createDiagnostics(options.file);
-  const outline = buildOutline(d, scanLines(normaliseText(text)));
+  const outline = buildOutline(d, scanLines(stripComments(normaliseText(text))));
   if (outline.goal === null) {
     fail(
       d,
@@ -51,9 +55,9 @@ export function parseTaskFile(text: string, options: ParseOptions = {}): TaskFil
   }
   const goal = outline.goal;
 
+  warnNumbered(d, outline.numberedContext);
   if (outline.roots.length === 0) {
-    const tasks = [goalTask(goal, outline.goalLine)];
-    return { goal, context: outline.context, tasks, goalOnly: true, warnings: d.warnings };
+    return { goal, context: outline.context, tasks: [], goalOnly: true, warnings: d.warnings };
   }
   finishAll(d, outline.roots);
   orderTasks(d, outline.roots);
@@ -75,21 +79,23 @@ function finishAll(d: Diagnostics, roots: readonly TaskDraft[]): void {
   }
 }
 
-function goalTask(goal: string, line: number): TaskSpec {
-  return {
-    id: uniqueId(deriveId(goal), new Set([RESERVED_ID])),
-    explicitId: false,
-    title: goal,
-    checked: false,
-    produces: [],
-    needs: [],
-    explicitNeeds: false,
-    parallel: false,
-    extra: {},
-    notes: '',
-    line,
-    children: [],
-  };
+/** One warning for all numbered context items, naming their lines (runs shown as ranges). */
+function warnNumbered(d: Diagnostics, lines: readonly number[]): void {
+  if (lines.length === 0) return;
+  const runs: string[] = [];
+  for (let i = 0; i < lines.length; ) {
+    let j = i;
+    while (j + 1 < lines.length && lines[j + 1] === lines[j]! + 1) j++;
+    runs.push(i === j ? `${lines[i]}` : `${lines[i]}-${lines[j]}`);
+    i = j + 1;
+  }
+  const where = runs.length > 6 ? `${runs.slice(0, 6).join(', ')}, …` : runs.join(', ');
+  warn(
+    d,
+    lines[0]!,
+    `numbered item${lines.length > 1 ? 's' : ''} on line${lines.length > 1 ? 's' : ''} ${where} ${lines.length > 1 ? 'are' : 'is'} context, not tasks: ` +
+      'aura runs only checklist items (aura-agent ran numbered items as tasks). To make one a task, write it as `- [ ] Add error handling`',
+  );
 }
 
 // Recursion depth is bounded by MAX_DEPTH, so plain recursion is fine here.

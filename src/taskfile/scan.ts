@@ -28,6 +28,8 @@ export interface ScannedLine {
   text: string;
   /** item: null for a plain bullet, false for `[ ]`, true for `[x]`. */
   checked: boolean | null;
+  /** item: a numbered marker (`1.` or `1)`) rather than a bullet. */
+  ordered: boolean;
 }
 
 /** Strips a UTF-8 BOM and turns CRLF / CR line ends into LF. */
@@ -44,7 +46,7 @@ export function scanLines(text: string): ScannedLine[] {
     const raw = rawLines[i] ?? '';
     const { indent, offset } = measureIndent(raw);
     const body = raw.slice(offset);
-    const line: ScannedLine = { n: i + 1, raw, kind: 'text', indent, body, level: 0, text: '', checked: null };
+    const line: ScannedLine = { n: i + 1, raw, kind: 'text', indent, body, level: 0, text: '', checked: null, ordered: false };
     if (fence !== null) {
       line.kind = 'fence-body';
       if (closesFence(body, fence)) fence = null;
@@ -82,7 +84,7 @@ function runLength(s: string, ch: string): number {
   return n;
 }
 
-function openFence(body: string): { char: string; length: number } | null {
+export function openFence(body: string): { char: string; length: number } | null {
   const char = body[0];
   if (char !== '`' && char !== '~') return null;
   const length = runLength(body, char);
@@ -92,7 +94,7 @@ function openFence(body: string): { char: string; length: number } | null {
   return { char, length };
 }
 
-function closesFence(body: string, fence: { char: string; length: number }): boolean {
+export function closesFence(body: string, fence: { char: string; length: number }): boolean {
   const length = runLength(body, fence.char);
   return length >= fence.length && body.slice(length).trim() === '';
 }
@@ -145,5 +147,6 @@ function readItem(line: ScannedLine): boolean {
   line.kind = 'item';
   line.text = rest;
   line.checked = checked;
+  line.ordered = first !== '-' && first !== '*' && first !== '+';
   return true;
 }

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { type ApplyResult, type TaskFileMeta, applyTaskFile, emptyState } from '../../src/core/apply-taskfile.js';
 import type { RunState, TaskState } from '../../src/store/schema.js';
 import { parseTaskFile } from '../../src/taskfile/parse.js';
+import { GOAL_ID } from '../../src/core/tree.js';
 import { T0, at, exited, withTask } from './fixtures.js';
 
 const md = (...lines: string[]) => lines.join('\n') + '\n';
@@ -44,6 +45,7 @@ const taskfileEntry = (r: ApplyResult) => {
   return e as typeof e & { data: Record<string, unknown> & { state: Record<string, unknown> } };
 };
 const statusEntries = (r: ApplyResult) => r.entries.filter((e) => e.kind === 'status');
+const kids = (st: RunState) => st.tasks[GOAL_ID]!.children;
 const t = (st: RunState, id: string): TaskState => {
   const x = st.tasks[id];
   assert.ok(x, `no task ${id} in ${Object.keys(st.tasks).join(', ')}`);
@@ -55,10 +57,12 @@ describe('applyTaskFile: first read', () => {
 
   it('creates every task pending, ticked ones done', () => {
     const st = r.state;
-    assert.deepEqual(st.roots, ['build', 'setup', 'group']);
+    assert.deepEqual(st.roots, [GOAL_ID]);
+    assert.deepEqual(kids(st), ['build', 'setup', 'group']);
     assert.deepEqual(
       Object.values(st.tasks).map((x) => [x.id, x.status, x.reason]),
       [
+        [GOAL_ID, 'pending', 'the goal'],
         ['build', 'pending', 'new in task.md'],
         ['setup', 'done', 'ticked in task.md by the user'],
         ['group', 'pending', 'new in task.md'],
@@ -112,6 +116,7 @@ describe('applyTaskFile: first read', () => {
         ['group', undefined, 'pending'],
         ['part-one', undefined, 'pending'],
         ['part-two', undefined, 'pending'],
+        [GOAL_ID, 'pending', 'pending'],
       ],
     );
     for (const x of statusEntries(r)) assert.deepEqual(x.data!['task'], r.state.tasks[x.task!]);
@@ -119,11 +124,14 @@ describe('applyTaskFile: first read', () => {
     assert.deepEqual(r.stop, []);
   });
 
-  it('a file with no checklist has one task: the goal', () => {
+  it('a file with no checklist has one task: the goal, the root, as a leaf', () => {
     const g = applyTaskFile(null, parseTaskFile(md('# Train the model', '', 'Just do it.')), meta('h1'));
     assert.equal(g.state.goalOnly, true);
-    assert.deepEqual(g.state.roots, ['train-the-model']);
-    assert.equal(t(g.state, 'train-the-model').status, 'pending');
+    assert.deepEqual(g.state.roots, [GOAL_ID]);
+    assert.equal(t(g.state, GOAL_ID).status, 'pending');
+    assert.equal(t(g.state, GOAL_ID).title, 'Train the model');
+    assert.deepEqual(t(g.state, GOAL_ID).children, []);
+    assert.deepEqual(Object.keys(g.state.tasks), [GOAL_ID]);
   });
 
   it('emptyState is an empty run for the file', () => {
@@ -144,7 +152,7 @@ describe('applyTaskFile: edits', () => {
     assert.equal(t(r.state, 'publish').status, 'pending');
     assert.deepEqual(t(r.state, 'publish').needs, ['write-the-docs']);
     assert.equal(r.state.doneAt, null);
-    assert.deepEqual(r.state.roots, [...IDS, 'publish']);
+    assert.deepEqual(kids(r.state), [...IDS, 'publish']);
     for (const id of IDS) assert.equal(t(r.state, id).status, 'done');
     const e = taskfileEntry(r);
     assert.equal(e.msg, 'task file changed: added publish');
@@ -179,13 +187,16 @@ describe('applyTaskFile: edits', () => {
     assert.equal(x.reason, 'removed from task.md; history kept');
     assert.equal(x.attempts.length, 1);
     assert.deepEqual(r.stop, [{ task: 'test-the-app', reason: 'removed from task.md' }]);
-    assert.deepEqual(r.state.roots, ['build-the-app', 'write-the-docs']);
+    assert.deepEqual(kids(r.state), ['build-the-app', 'write-the-docs']);
     const e = taskfileEntry(r);
     assert.deepEqual(e.data['removed'], ['test-the-app']);
     assert.equal(e.msg, 'task file changed: removed test-the-app');
     assert.deepEqual(
       statusEntries(r).map((x) => [x.task, x.from, x.to]),
-      [['test-the-app', 'running', 'archived']],
+      [
+        ['test-the-app', 'running', 'archived'],
+        [GOAL_ID, 'pending', 'pending'],
+      ],
     );
   });
 
@@ -217,11 +228,14 @@ describe('applyTaskFile: edits', () => {
     assert.equal(x.attempts.length, 3);
     assert.equal(x.attemptBase, 3);
     assert.equal(x.notBefore, null);
-    assert.deepEqual(r.state.roots, IDS);
-    assert.equal(Object.keys(r.state.tasks).length, 3);
+    assert.deepEqual(kids(r.state), IDS);
+    assert.equal(Object.keys(r.state.tasks).length, 4);
     assert.deepEqual(
       statusEntries(r).map((x) => [x.task, x.from, x.to]),
-      [['write-the-docs', 'archived', 'pending']],
+      [
+        ['write-the-docs', 'archived', 'pending'],
+        [GOAL_ID, 'pending', 'pending'],
+      ],
     );
   });
 
@@ -316,14 +330,43 @@ describe('applyTaskFile: edits', () => {
     assert.deepEqual(r.stop, []);
   });
 
-  it('ticking a running task marks it done and stops its worker', () => {
+  it('ticking a running task does not end it: the tick is void, the worker goes on, the journal says why', () => {
     const st = withTask(first(), 'build-the-app', { status: 'running', attempts: [makeRunning(1)], notBefore: null });
-    const r = apply(st, BASE.replace('- [ ] Build the app', '- [x] Build the app'));
+    const ticked = BASE.replace('- [ ] Build the app', '- [x] Build the app');
+    const r = apply(st, ticked);
     const b = t(r.state, 'build-the-app');
-    assert.equal(b.status, 'done');
-    assert.equal(b.userChecked, true);
-    assert.equal(b.reason, 'ticked in task.md by the user');
-    assert.deepEqual(r.stop, [{ task: 'build-the-app', reason: 'ticked in task.md by the user' }]);
+    assert.equal(b.status, 'running');
+    assert.equal(b.voidTick, true);
+    assert.deepEqual(r.stop, []);
+    const w = r.entries.find((e) => e.kind === 'warning' && e.task === 'build-the-app');
+    assert.match(w?.msg ?? '', /ticked in task\.md while its worker ran: a tick cannot end a running task, its evidence decides/);
+    assert.equal((w?.data?.['task'] as TaskState).voidTick, true, 'replayable');
+    // The attempt fails; the tick still in the file does not make it done, even at a later edit.
+    const failed = withTask(r.state, 'build-the-app', { status: 'pending', attempts: [exited(1, 1)] });
+    const later = apply(failed, ticked + md('', 'More context.'));
+    assert.equal(t(later.state, 'build-the-app').status, 'pending');
+    // Unticked, then ticked again while idle: now it is the person's word.
+    const unticked = apply(later.state, BASE);
+    assert.equal(t(unticked.state, 'build-the-app').voidTick, false);
+    const again = apply(unticked.state, ticked);
+    assert.equal(t(again.state, 'build-the-app').status, 'done');
+    assert.equal(t(again.state, 'build-the-app').reason, 'ticked in task.md by the user');
+  });
+
+  it('a void tick on a task its evidence then made done: unticking does not reopen it', () => {
+    const st = withTask(first(), 'build-the-app', { status: 'running', attempts: [makeRunning(1)] });
+    const ticked = BASE.replace('- [ ] Build the app', '- [x] Build the app');
+    const r = apply(st, ticked);
+    const done = withTask(r.state, 'build-the-app', { status: 'done', attempts: [exited(1, 0)] });
+    const un = apply(done, BASE);
+    assert.equal(t(un.state, 'build-the-app').status, 'done');
+  });
+
+  it('ticking a verifying task is void too', () => {
+    const st = withTask(first(), 'build-the-app', { status: 'verifying', attempts: [exited(1, 0)] });
+    const r = apply(st, BASE.replace('- [ ] Build the app', '- [x] Build the app'));
+    assert.equal(t(r.state, 'build-the-app').status, 'verifying');
+    assert.equal(t(r.state, 'build-the-app').voidTick, true);
   });
 
   it('ticking a failed task marks it done', () => {
@@ -420,7 +463,10 @@ describe('applyTaskFile: the taskfile journal entry', () => {
     const s = e.data.state;
     assert.equal(s['goal'], 'Ship the app');
     assert.equal(s['context'], 'New context.');
-    assert.deepEqual(s['roots'], ['build-the-app', 'test-the-app', 'publish']);
+    assert.deepEqual(s['roots'], [GOAL_ID]);
+    // The root's new children reach the journal too, as a snapshot of the root.
+    const rootEntry = r.entries.find((x) => x.kind === 'status' && x.task === GOAL_ID);
+    assert.deepEqual((rootEntry?.data?.['task'] as TaskState | undefined)?.children, ['build-the-app', 'test-the-app', 'publish']);
     assert.equal(s['taskFileHash'], 'h-edit');
     assert.equal(s['goalOnly'], false);
     assert.equal(s['doneAt'], null);

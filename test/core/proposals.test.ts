@@ -192,6 +192,15 @@ describe('judgeProposal: update', () => {
   const failedWith = (n: number, patch: Partial<TaskState> = {}) => one({ status: 'failed', attempts: Array.from({ length: n }, (_, i) => exited(i + 1)), ...patch });
   runRows([
     { name: 'notes only → ok', state: one({ status: 'running' }), p: update('A', { notes: 'try the other API' }), want: OK },
+    { name: 'cancel (archived) a task the planner made → ok, even running', state: one({ origin: 'planner', status: 'running' }), p: update('A', { status: 'archived' }), want: OK },
+    {
+      name: 'cancel a task.md item → refused: only a person removes it',
+      state: one(),
+      p: update('A', { status: 'archived' }),
+      want: NO('A came from task.md (only a person removes it, by editing task.md); you can cancel only tasks you created'),
+    },
+    { name: 'cancel aura\'s own task → refused', state: one({ origin: 'aura' }), p: update('A', { status: 'archived' }), want: NO('A came from aura itself; you can cancel only tasks you created') },
+    { name: 'cancel verified work → refused', state: one({ origin: 'planner', status: 'done' }), p: update('A', { status: 'archived' }), want: NO('A is done and verified; its result stays (add a new task for more work)') },
     { name: 'neither status nor notes → refused', state: one(), p: update('A'), want: NO('update_task needs a status or notes') },
     { name: 'empty notes count as none', state: one(), p: update('A', { notes: '' }), want: NO('update_task needs a status or notes') },
     {
@@ -329,26 +338,26 @@ describe('judgeProposal: decompose', () => {
       }),
     ),
     { name: 'a 64-character id → ok', state: P(), p: decompose('P', [child({ id: 'x'.repeat(64) })]), want: OK },
-    { name: 'an id taken by a live task → refused', state: P(), p: decompose('P', [child({ id: 'Q' })]), want: NO(`${where}: id "Q" is already taken`) },
-    { name: 'an id taken by the parent itself → refused', state: P(), p: decompose('P', [child({ id: 'P' })]), want: NO(`${where}: id "P" is already taken`) },
-    { name: 'an id taken in another case → refused', state: P(), p: decompose('P', [child({ id: 'q' })]), want: NO(`${where}: id "q" is already taken`) },
+    { name: 'an id taken by a live task → refused', state: P(), p: decompose('P', [child({ id: 'Q' })]), want: NO(`${where}: id "Q" is already taken by a live task; choose another id or leave id out`) },
+    { name: 'an id taken by the parent itself → refused', state: P(), p: decompose('P', [child({ id: 'P' })]), want: NO(`${where}: id "P" is already taken by a live task; choose another id or leave id out`) },
+    { name: 'an id taken in another case → refused', state: P(), p: decompose('P', [child({ id: 'q' })]), want: NO(`${where}: id "q" is already taken by a live task; choose another id or leave id out`) },
     {
       name: 'an id taken by an archived task → refused',
       state: makeState([makeTask('P'), makeTask('old', { status: 'archived' })]),
       p: decompose('P', [child({ id: 'old' })]),
-      want: NO(`${where}: id "old" is already taken`),
+      want: NO(`${where}: id "old" is already taken by an archived task (new in task.md); ids stay taken so its history keeps its name; choose another id or leave id out`),
     },
     {
       name: 'duplicate sibling ids → refused',
       state: P(),
       p: decompose('P', [child({ id: 'x' }), child({ id: 'x', title: 'write y' })]),
-      want: NO('children[1] ("write y"): id "x" is already taken'),
+      want: NO('children[1] ("write y"): id "x" is given to two children'),
     },
     {
       name: 'duplicate sibling ids differing in case → refused',
       state: P(),
       p: decompose('P', [child({ id: 'Build' }), child({ id: 'bUILD', title: 'build again' })]),
-      want: NO('children[1] ("build again"): id "bUILD" is already taken'),
+      want: NO('children[1] ("build again"): id "bUILD" is given to two children'),
     },
     ...unsafePaths.map(
       ([a, why]): Row => ({
@@ -444,7 +453,7 @@ describe('buildChildren', () => {
   const iso = now.toISOString();
   const state = () => makeState([makeTask('P', { line: 7 }), makeTask('P1', { parent: 'P' }), makeTask('p-write-docs'), makeTask('P-Tests', { status: 'archived' })]);
 
-  it('builds the full task: origin aura, acceptance in extra and notes, budget in ms, order after existing children', () => {
+  it('builds the full task: origin planner, acceptance in extra and notes, budget in ms, order after existing children', () => {
     const s = state();
     const parent = s.tasks.P!;
     const spec: ChildSpec = {
@@ -465,13 +474,14 @@ describe('buildChildren', () => {
         title: 'Build the API',
         parent: 'P',
         children: [],
+        origin: 'planner',
         run: 'make api',
         produces: ['src/api.ts'],
         verify: 'npm test',
         needs: ['P1'],
         budgetMs: 90_000,
         worker: 'shell',
-        extra: { origin: 'aura', acceptance: 'GET /health answers 200' },
+        extra: { acceptance: 'GET /health answers 200' },
         notes: 'Acceptance: GET /health answers 200',
         userChecked: false,
         line: 7,
@@ -482,6 +492,7 @@ describe('buildChildren', () => {
         attemptBase: 0,
         blockedBy: null,
         notBefore: null,
+        voidTick: false,
         createdAt: iso,
         updatedAt: iso,
       },
@@ -496,7 +507,8 @@ describe('buildChildren', () => {
     const { created } = buildChildren(s, s.tasks.P!, [{ id: 'bare', title: 'Bare', acceptance: '', produces: [], needs: [] }], now, derive);
     const t = created[0]!;
     for (const k of ['run', 'verify', 'worker', 'budgetMs'] as const) assert.equal(k in t, false, `${k} should be absent`);
-    assert.deepEqual(t.extra, { origin: 'aura' });
+    assert.deepEqual(t.extra, {});
+    assert.equal(t.origin, 'planner');
     assert.equal(t.notes, '');
   });
 
@@ -519,7 +531,7 @@ describe('buildChildren', () => {
       [1, 2, 3, 4, 5],
     );
     assert.deepEqual(parent.children, ['P1', 'p-write-docs-2', 'p-tests-2', 'p-x-2', 'p-x', 'p-write-docs-3']);
-    assert.ok(created.every((t) => t.parent === 'P' && t.extra.origin === 'aura' && t.status === 'pending'));
+    assert.ok(created.every((t) => t.parent === 'P' && t.origin === 'planner' && t.status === 'pending'));
   });
 
   it('a tiny budget still makes a valid (positive integer) budgetMs', () => {

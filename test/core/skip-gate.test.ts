@@ -2,7 +2,7 @@
 // and the precedence between them, then every combination against the rule written out independently.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type SkipInputs, type SkipVerdict, skipGate } from '../../src/core/skip-gate.js';
+import { type SkipInputs, type SkipVerdict, declineBackoffSeconds, declineBlocks, skipGate } from '../../src/core/skip-gate.js';
 
 const QUIET: SkipInputs = {
   firstCall: false,
@@ -85,5 +85,29 @@ describe('skipGate: every combination', () => {
       rows++;
     }
     assert.equal(rows, 1024);
+  });
+});
+
+describe('declining ready work: the backoff before the model is asked again', () => {
+  const rows: Array<[number, number, number]> = [
+    [1, 300, 5],
+    [2, 300, 10],
+    [3, 300, 20],
+    [6, 300, 160],
+    [7, 300, 300],
+    [50, 300, 300],
+    [9, 60, 60],
+    [9, 2, 5],
+    [1000, 3600, 300],
+  ];
+  for (const [declines, heartbeat, want] of rows) {
+    it(`${declines} decline(s), heartbeat ${heartbeat}s → ${want}s`, () => assert.equal(declineBackoffSeconds(declines, heartbeat), want));
+  }
+  it('declineBlocks holds only until the time has come', () => {
+    const now = new Date('2026-01-01T00:00:10Z');
+    assert.equal(declineBlocks({ declinedUntil: null }, now), null);
+    assert.equal(declineBlocks({ declinedUntil: '2026-01-01T00:00:09Z' }, now), null);
+    assert.equal(declineBlocks({ declinedUntil: '2026-01-01T00:00:10Z' }, now), null);
+    assert.deepEqual(declineBlocks({ declinedUntil: '2026-01-01T00:00:15Z' }, now), new Date('2026-01-01T00:00:15Z'));
   });
 });

@@ -3,8 +3,14 @@ import { describe, it } from 'node:test';
 import {
   type DepsVerdict,
   SHUTDOWN_REASON,
-  allDone,
+  GOAL_ID,
   ancestors,
+  countedTasks,
+  descendants,
+  effectiveStatus,
+  goalDone,
+  topLevelIds,
+  unreachableTasks,
   countedAttempts,
   currentAttempt,
   depsVerdict,
@@ -188,7 +194,7 @@ describe('runningTasks', () => {
   });
 });
 
-describe('allDone', () => {
+describe('goalDone', () => {
   const rows: Array<[string, Array<[string, TaskStatus]>, boolean]> = [
     ['no tasks at all', [], false],
     ['one pending', [['a', 'pending']], false],
@@ -202,14 +208,75 @@ describe('allDone', () => {
   ];
   for (const [name, ts, want] of rows) {
     it(`${name} → ${want}`, () => {
-      assert.equal(allDone(makeState(ts.map(([id, status]) => makeTask(id, { status })))), want);
+      assert.equal(goalDone(makeState(ts.map(([id, status]) => makeTask(id, { status })))), want);
     });
   }
 
   it('a group counts: children done but the group itself pending → not done', () => {
     const st = makeState([makeTask('G'), makeTask('g1', { parent: 'G', status: 'done' })]);
-    assert.equal(allDone(st), false);
+    assert.equal(goalDone(st), false);
     st.tasks['G']!.status = 'done';
-    assert.equal(allDone(st), true);
+    assert.equal(goalDone(st), true);
+  });
+});
+
+/** A state shaped as the daemon keeps it: the goal is the root, task.md's items hang under it. */
+function rooted(kids: Array<[string, TaskStatus, string?]>, root: TaskStatus = 'pending'): RunState {
+  return makeState(
+    [makeTask(GOAL_ID, { status: root, title: 'the goal' }), ...kids.map(([id, status, parent]) => makeTask(id, { status, parent: parent ?? GOAL_ID }))],
+    { roots: [GOAL_ID] },
+  );
+}
+
+describe('the goal as the root', () => {
+  it('goalDone needs the root done too, and every planner or aura task under it', () => {
+    assert.equal(goalDone(rooted([['a', 'done'], ['b', 'done']])), false, 'root still pending: its group check has not run');
+    assert.equal(goalDone(rooted([['a', 'done'], ['b', 'done']], 'done')), true);
+    const st = rooted([['a', 'done'], ['p1', 'pending', 'a']], 'done');
+    st.tasks['p1']!.origin = 'planner';
+    assert.equal(goalDone(st), false, 'a planner task under a done item keeps the goal open');
+  });
+
+  it('countedTasks leaves out the root while it is a group, and counts it while it is the one task', () => {
+    assert.deepEqual(countedTasks(rooted([['a', 'done'], ['b', 'pending']])).map((t) => t.id), ['a', 'b']);
+    assert.deepEqual(countedTasks(rooted([])).map((t) => t.id), [GOAL_ID]);
+    assert.deepEqual(countedTasks(rooted([['a', 'archived']])).map((t) => t.id), [GOAL_ID], 'only archived children: the root is a leaf again');
+  });
+
+  it('topLevelIds: the root\'s children, or the root alone', () => {
+    assert.deepEqual(topLevelIds(rooted([['a', 'done'], ['b', 'pending']])), ['a', 'b']);
+    assert.deepEqual(topLevelIds(rooted([])), [GOAL_ID]);
+  });
+
+  const eff: Array<[string, Array<[string, TaskStatus, string?]>, TaskStatus]> = [
+    ['a pending group whose child runs is running', [['G', 'pending'], ['g1', 'running', 'G']], 'running'],
+    ['… or whose grandchild is verifying', [['G', 'pending'], ['g1', 'pending', 'G'], ['g11', 'verifying', 'g1']], 'running'],
+    ['a pending group with nothing running stays pending', [['G', 'pending'], ['g1', 'done', 'G'], ['g2', 'pending', 'G']], 'pending'],
+    ['a blocked group stays blocked', [['G', 'blocked'], ['g1', 'running', 'G']], 'blocked'],
+    ['an archived running child does not count', [['G', 'pending'], ['g1', 'archived', 'G']], 'pending'],
+  ];
+  for (const [name, kids, want] of eff) {
+    it(`effectiveStatus: ${name}`, () => {
+      const st = rooted(kids);
+      assert.equal(effectiveStatus(st, st.tasks['G']!), want);
+    });
+  }
+  it('effectiveStatus: a leaf is its own status', () => {
+    const st = rooted([['a', 'verifying']]);
+    assert.equal(effectiveStatus(st, st.tasks['a']!), 'verifying');
+  });
+
+  it('unreachableTasks names live tasks no path from the root reaches', () => {
+    const st = rooted([['a', 'pending']]);
+    assert.deepEqual(unreachableTasks(st), []);
+    st.tasks['lost'] = makeTask('lost', { parent: 'gone' });
+    st.tasks['old'] = makeTask('old', { parent: 'gone', status: 'archived' });
+    assert.deepEqual(unreachableTasks(st), ['lost']);
+  });
+
+  it('descendants: every task under one, archived included, depth first', () => {
+    const st = rooted([['a', 'pending'], ['a1', 'pending', 'a'], ['a11', 'archived', 'a1'], ['b', 'pending']]);
+    assert.deepEqual(descendants(st, 'a').map((t) => t.id), ['a1', 'a11']);
+    assert.deepEqual(descendants(st, 'b'), []);
   });
 });

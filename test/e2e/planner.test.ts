@@ -15,7 +15,7 @@ describe('LLM planner, end to end', () => {
   test('a goal with no checklist: the model decomposes and spawns; done only with evidence, a done claim refused', async () => {
     const server = await startModelServer([
       toolUse('decompose_task', {
-        task_id: 'write-a-greeting',
+        task_id: 'goal',
         reason: 'one step is enough',
         children: [{ id: 'hello', title: 'Write hello', acceptance: 'out.txt says hello', produces: ['out.txt'], run: 'sleep 0.3; echo hello > out.txt', verify: 'grep -q hello out.txt' }],
       }),
@@ -30,9 +30,9 @@ describe('LLM planner, end to end', () => {
       assert.equal(r.code, 0, r.stdout + r.stderr);
       const s = p.state();
       assert.equal(s.tasks.hello?.status, 'done');
-      assert.equal(s.tasks.hello?.extra.origin, 'aura');
+      assert.equal(s.tasks.hello?.origin, 'planner');
       assert.equal(s.tasks.hello?.attempts.at(-1)?.evidence?.passed, true);
-      assert.equal(s.tasks['write-a-greeting']?.status, 'done');
+      assert.equal(s.tasks['goal']?.status, 'done');
       assert.equal(p.read('out.txt').trim(), 'hello');
       // The refusal reached the model in the next request, as an error result naming the gate.
       const refusal = toolResults(server.requests[2]!)[0];
@@ -139,7 +139,7 @@ describe('LLM planner, end to end', () => {
       assert.notEqual(ok?.is_error, true);
       assert.match(String(ok?.content), /inside the project/);
       const ids = Object.keys(p.state().tasks);
-      assert.deepEqual(ids.sort(), ['a']);
+      assert.deepEqual(ids.sort(), ['a', 'goal']);
       assert.equal(existsSync(path.join(p.dir, '..', 'escaped')), false);
       assert.equal(existsSync(outside), false);
     } finally {

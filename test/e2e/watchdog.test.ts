@@ -56,7 +56,7 @@ describe('the watchdog under the daemon', () => {
     const fix = st.tasks['hog-fit-resources']!;
     assert.equal(fix.parent, 'hog');
     assert.equal(fix.status, 'done');
-    assert.equal(fix.extra.origin, 'aura');
+    assert.equal(fix.origin, 'aura');
     assert.match(fix.notes, /stopped by the resource watchdog twice/);
     const j = p.journal();
     const moves = j.filter((e) => e.task === 'hog' && e.kind === 'status').map((e) => e.to);

@@ -77,7 +77,7 @@ describe('projectBlock', () => {
 describe('treeBlock', () => {
   it('lays out ids, titles, specs and nesting; finished groups collapse; archived tasks are left out', () => {
     const s = makeState([
-      makeTask('A', { run: 'make   a\n  all', worker: 'shell', produces: ['a', 'b', 'c', 'd', 'e'], verify: 'npm test', needs: ['B'], extra: { origin: 'aura' } }),
+      makeTask('A', { run: 'make   a\n  all', worker: 'shell', produces: ['a', 'b', 'c', 'd', 'e'], verify: 'npm test', needs: ['B'], origin: 'aura' }),
       makeTask('B', { title: 'T'.repeat(120) }),
       makeTask('G'),
       makeTask('G1', { parent: 'G', status: 'done' }),

@@ -149,7 +149,7 @@ const rejected: Array<[name: string, tool: string, input: unknown, message: stri
     'update_task: a status outside the enum',
     'update_task',
     { task_id: 'A', reason: 'r', status: 'running' },
-    'status: Invalid option: expected one of "pending"|"blocked"|"failed"|"done"',
+    'status: Invalid option: expected one of "pending"|"blocked"|"failed"|"done"|"archived"',
   ],
   ['update_task: over-long notes', 'update_task', { task_id: 'A', reason: 'r', notes: 'n'.repeat(4001) }, 'notes: Too big: expected string to have <=4000 characters'],
   ['update_task: over-long evidence', 'update_task', { task_id: 'A', reason: 'r', evidence: 'e'.repeat(2001) }, 'evidence: Too big: expected string to have <=2000 characters'],

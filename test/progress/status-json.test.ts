@@ -22,12 +22,14 @@ describe('statusJson', () => {
   it('nests subtasks under children, roots in order, archived at the end', () => {
     assert.deepEqual(parsed.tasks.map((t) => [t.id, t.status]), [
       ['setup', 'done'],
-      ['site', 'pending'],
+      ['site', 'running'],
       ['publish', 'failed'],
       ['announce', 'blocked'],
       ['old-docs', 'archived'],
     ]);
     const site = parsed.tasks[1];
+    assert.equal(site?.ownStatus, 'pending', 'its own status stays pending until aura checks the group');
+    assert.equal(site?.origin, 'taskfile');
     assert.deepEqual(site?.children.map((t) => t.id), ['pages', 'feed', 'assets']);
     for (const c of site?.children ?? []) assert.deepEqual(c.children, []);
   });

@@ -45,7 +45,8 @@ describe('buildView', () => {
     assert.equal(sym('setup'), '✅');
     assert.equal(sym('pages'), '🔄');
     assert.equal(sym('assets'), '🔍');
-    assert.equal(sym('site'), '⏳');
+    assert.equal(sym('site'), '🔄', 'a pending group whose subtask runs shows as running');
+    assert.equal(find(view.tasks, 'site').statusText, 'running (a subtask is)');
     assert.equal(sym('publish'), '❌');
     assert.equal(sym('announce'), '⛔');
     const feed = find(view.tasks, 'feed');

@@ -178,26 +178,12 @@ describe('parseTaskFile: structure and ordering', () => {
 });
 
 describe('parseTaskFile: goal, context, notes', () => {
-  it('a file without a checklist is one task: the goal', () => {
+  it('a file without a checklist has no items: the goal itself is the one task (the root, see core/tree)', () => {
     const spec = parseTaskFile(md('# Make the website faster', '', 'Measure first.', '', '- a plain bullet'));
     assert.equal(spec.goalOnly, true);
+    assert.equal(spec.goal, 'Make the website faster');
     assert.equal(spec.context, 'Measure first.\n\n- a plain bullet');
-    assert.deepEqual(spec.tasks, [
-      {
-        id: 'make-the-website-faster',
-        explicitId: false,
-        title: 'Make the website faster',
-        checked: false,
-        produces: [],
-        needs: [],
-        explicitNeeds: false,
-        parallel: false,
-        extra: {},
-        notes: '',
-        line: 1,
-        children: [],
-      },
-    ]);
+    assert.deepEqual(spec.tasks, []);
   });
 
   it('context keeps text before the goal, headings and paragraphs; collapses the gaps tasks leave', () => {
@@ -311,5 +297,69 @@ describe('parseTaskFile: goal, context, notes', () => {
   it('records 1-based lines', () => {
     const spec = parseTaskFile(md('# G', '', '- [ ] A', '  - [ ] B'));
     assert.deepEqual(flat(spec).map((t) => t.line), [3, 4]);
+  });
+});
+
+describe('parseTaskFile: HTML comments are the author\'s notes', () => {
+  it('never become context, notes or tasks, and line numbers still point at the file', () => {
+    const spec = parseTaskFile(
+      md(
+        '# G <!-- private: the real deadline is Friday -->',
+        '<!-- a note',
+        '- [ ] Hidden task',
+        'end of note -->',
+        'Visible context. <!-- secret -->',
+        '- [ ] Build <!-- ask Sam -->',
+        '  - run: make',
+        '  Use the fast path. <!-- not for the agent -->',
+        '- [ ] Ship',
+        '  - run: ship',
+        '  - budget: oops',
+      ).replace('  - budget: oops\n', ''),
+    );
+    assert.equal(spec.goal, 'G');
+    assert.deepEqual(spec.tasks.map((t) => [t.id, t.title, t.line]), [
+      ['build', 'Build', 6],
+      ['ship', 'Ship', 9],
+    ]);
+    assert.equal(spec.context, 'Visible context.');
+    assert.equal(spec.tasks[0]!.notes, 'Use the fast path.');
+    for (const t of [spec.context, ...spec.tasks.map((x) => x.notes + x.title)]) assert.doesNotMatch(t, /secret|Sam|agent|Friday|Hidden/);
+  });
+
+  it('are literal inside fenced code and inline code', () => {
+    const spec = parseTaskFile(md('# G', '```html', '<!-- kept -->', '```', '- [ ] Grep', '  - run: `grep -c "<!--" page.html`'));
+    assert.match(spec.context, /<!-- kept -->/);
+    assert.equal(spec.tasks[0]!.run, 'grep -c "<!--" page.html');
+  });
+
+  it('an error after a multi-line comment names the right line', () => {
+    assert.throws(() => parseTaskFile(md('# G', '<!--', 'x', '-->', '- [ ] A', '  - budget: soon')), /line 6/);
+  });
+});
+
+describe('parseTaskFile: numbered items (the ancestor\'s tasks) are context, with a warning', () => {
+  it('names the lines and says how to write them as tasks', () => {
+    const spec = parseTaskFile(md('# G', '## Tasks', '1. Add error handling', '2. Write tests', '', 'Then:', '3) Deploy'));
+    assert.equal(spec.goalOnly, true);
+    assert.deepEqual(spec.tasks, []);
+    assert.match(spec.context, /1\. Add error handling/);
+    assert.equal(spec.warnings.length, 1);
+    assert.match(spec.warnings[0]!, /^line 3: numbered items on lines 3-4, 7 are context, not tasks/);
+    assert.match(spec.warnings[0]!, /- \[ \] Add error handling/);
+  });
+
+  it('numbered checklist items are tasks, numbered notes under a task are notes: no warning', () => {
+    const spec = parseTaskFile(md('# G', '1. [ ] First', '   1. step one', '   2. step two', '2. [ ] Second'));
+    assert.deepEqual(spec.tasks.map((t) => t.id), ['first', 'second']);
+    assert.deepEqual(spec.warnings, []);
+  });
+});
+
+describe('parseTaskFile: `goal` is the root\'s id', () => {
+  it('an explicit id: goal is refused, a derived one steps aside', () => {
+    assert.throws(() => parseTaskFile(md('# G', '- [ ] A', '  - id: goal')), /"goal" is reserved: it is the goal itself/);
+    const spec = parseTaskFile(md('# G', '- [ ] Goal', '- [ ] goal'));
+    assert.deepEqual(spec.tasks.map((t) => t.id), ['goal-2', 'goal-3']);
   });
 });
