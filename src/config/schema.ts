@@ -155,6 +155,11 @@ export const SETTINGS = {
     description: 'Grace between SIGTERM and SIGKILL when aura stops a worker, in seconds.',
     group: 'workers',
   }),
+  AURA_ARTIFACT_HASH_MAX_MB: setting(decimal({ min: 0, max: 100000 }, 'MB'), 256, {
+    description:
+      'Largest artifact file whose content aura hashes to prove it was written during the attempt, in MB; a bigger one is judged by inode, size and time (a touch then counts as a write); 0 judges every file that way.',
+    group: 'workers',
+  }),
   AURA_VERIFY_TIMEOUT: setting(decimal({ above: 0 }, 'seconds'), 600, {
     description: 'Time limit for one `verify:` command, in seconds.',
     group: 'workers',

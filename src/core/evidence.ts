@@ -3,42 +3,83 @@
 //   2. every `produces:` path exists, is non-empty and was written during this attempt,
 //   3. `verify:` (run by aura, not the worker) exits 0.
 // Pure: the caller gathers the facts (stat, the verify run) and passes them in.
-import type { ArtifactCheck, Attempt, Evidence, PriorArtifact, VerifyCheck } from '../store/schema.js';
+import type { ArtifactCheck, Attempt, Evidence, PriorArtifact, TaskState, VerifyCheck } from '../store/schema.js';
 
-/** What stat() said about a produces: path after the attempt. */
+/** What the filesystem said about a produces: path after the attempt. */
 export interface ArtifactFact {
   path: string;
   /** null: the path does not exist. */
-  stat: { size: number; mtimeMs: number; ino: number; isDirectory: boolean; entries?: number } | null;
+  stat: {
+    size: number;
+    mtimeMs: number;
+    ino: number;
+    isDirectory: boolean;
+    entries?: number;
+    /** sha256 of a file's content or a directory's manifest; null when too large to hash. */
+    digest?: string | null;
+    nlink?: number;
+    /** When the inode behind the path was made; null where the filesystem does not keep it. */
+    birthtimeMs?: number | null;
+    /** The path itself is a symlink (the rest describes its target). */
+    symlink?: boolean;
+  } | null;
   /** Set when the path is not acceptable at all (outside the project, unreadable). */
   problem?: string;
 }
 
-/**
- * Fresh = written during this attempt: it did not exist before the attempt, or its mtime or inode
- * changed since. Comparing with the snapshot taken at spawn (rather than with the clock) is immune to
- * coarse filesystem timestamps and clock skew.
- */
-export function isFresh(fact: ArtifactFact, prior: PriorArtifact | undefined): boolean {
-  if (!fact.stat) return false;
-  if (!prior || !prior.existed) return true;
-  return fact.stat.mtimeMs !== prior.mtimeMs || fact.stat.ino !== prior.ino || fact.stat.size !== prior.size;
+/** Fresh or not, and why not in words a person can act on. */
+export interface Freshness {
+  fresh: boolean;
+  why?: string;
 }
 
-export function checkArtifact(fact: ArtifactFact, prior: PriorArtifact | undefined, needFresh: boolean): ArtifactCheck {
+/**
+ * Fresh = written during this task's current round of attempts (since it started, or since task.md
+ * last changed it), judged against the snapshot taken before the first of them:
+ * - a path that existed then counts only if its content changed (a file's sha256, a directory's
+ *   manifest of every entry); a new timestamp alone (`touch`) does not. Files too large to hash
+ *   (AURA_ARTIFACT_HASH_MAX_MB) fall back to inode, size and mtime;
+ * - a new path counts only if what is behind it is new too: its inode was born (birth time, else
+ *   mtime) after the filesystem's own start fence. A symlink or hard link to an older file, or a copy
+ *   that kept an old mtime, is not something this attempt wrote.
+ */
+export function freshness(fact: ArtifactFact, prior: PriorArtifact | undefined, fenceMs: number | null): Freshness {
+  const st = fact.stat;
+  if (!st) return { fresh: false };
+  if (!prior || !prior.existed) {
+    const born = st.birthtimeMs ?? st.mtimeMs;
+    if (fenceMs !== null && born < fenceMs) {
+      const what = st.symlink ? 'a symlink to something' : (st.nlink ?? 1) > 1 ? 'a hard link to a file' : st.isDirectory ? 'a directory' : 'a file';
+      return { fresh: false, why: `${what} that existed before this attempt started, not written by it` };
+    }
+    return { fresh: true };
+  }
+  if (prior.digest !== undefined && st.digest) {
+    if (st.digest !== prior.digest) return { fresh: true };
+    return { fresh: false, why: 'its content is the same as before the attempt started (a new timestamp alone does not count)' };
+  }
+  const moved = st.mtimeMs !== prior.mtimeMs || st.ino !== prior.ino || st.size !== prior.size;
+  return moved ? { fresh: true } : { fresh: false, why: 'not written during this attempt (unchanged since before it started)' };
+}
+
+export function isFresh(fact: ArtifactFact, prior: PriorArtifact | undefined, fenceMs: number | null = null): boolean {
+  return freshness(fact, prior, fenceMs).fresh;
+}
+
+export function checkArtifact(fact: ArtifactFact, prior: PriorArtifact | undefined, needFresh: boolean, fenceMs: number | null = null): ArtifactCheck {
   const base = { path: fact.path, exists: !!fact.stat, size: fact.stat?.size ?? 0, fresh: false, ok: false };
   if (fact.problem) return { ...base, note: fact.problem };
   if (!fact.stat) return { ...base, note: 'missing' };
-  const fresh = isFresh(fact, prior);
+  const f = freshness(fact, prior, fenceMs);
   const empty = fact.stat.isDirectory ? (fact.stat.entries ?? 0) === 0 : fact.stat.size === 0;
-  if (empty) return { ...base, fresh, note: fact.stat.isDirectory ? 'empty directory' : 'empty file' };
-  if (needFresh && !fresh) return { ...base, fresh, note: 'not written during this attempt (unchanged since before it started)' };
-  return { ...base, fresh, ok: true };
+  if (empty) return { ...base, fresh: f.fresh, note: fact.stat.isDirectory ? 'empty directory' : 'empty file' };
+  if (needFresh && !f.fresh) return { ...base, fresh: false, note: f.why ?? 'not written during this attempt' };
+  return { ...base, fresh: f.fresh, ok: true };
 }
 
 export interface GateInput {
   /** The attempt being judged; null for a group task (no worker of its own). */
-  attempt: (Pick<Attempt, 'outcome' | 'exitCode' | 'signal' | 'priorArtifacts'> & Partial<Pick<Attempt, 'classification'>>) | null;
+  attempt: (Pick<Attempt, 'outcome' | 'exitCode' | 'signal' | 'priorArtifacts'> & Partial<Pick<Attempt, 'classification' | 'fenceMs'>>) | null;
   artifacts: ArtifactFact[];
   /** null when the task has no verify command, or when verify was not run (see verifySkipped). */
   verify: VerifyCheck | null;
@@ -57,7 +98,8 @@ export function workerClean(attempt: GateInput['attempt']): boolean {
 export function shouldRunVerify(input: Omit<GateInput, 'verify'>): boolean {
   if (!input.hasVerify || !workerClean(input.attempt)) return false;
   const priors = input.attempt?.priorArtifacts ?? [];
-  return input.artifacts.every((f) => checkArtifact(f, priors.find((p) => p.path === f.path), input.attempt !== null).ok);
+  const fence = input.attempt?.fenceMs ?? null;
+  return input.artifacts.every((f) => checkArtifact(f, priors.find((p) => p.path === f.path), input.attempt !== null, fence).ok);
 }
 
 function describeWorker(a: NonNullable<GateInput['attempt']>): string {
@@ -75,7 +117,8 @@ function describeWorker(a: NonNullable<GateInput['attempt']>): string {
 export function judge(input: GateInput): Evidence {
   const clean = workerClean(input.attempt);
   const priors = input.attempt?.priorArtifacts ?? [];
-  const artifacts = input.artifacts.map((f) => checkArtifact(f, priors.find((p) => p.path === f.path), input.attempt !== null));
+  const fence = input.attempt?.fenceMs ?? null;
+  const artifacts = input.artifacts.map((f) => checkArtifact(f, priors.find((p) => p.path === f.path), input.attempt !== null, fence));
   const badArtifacts = artifacts.filter((a) => !a.ok);
   const verifyOk = !input.hasVerify || (input.verify?.ok ?? false);
   const passed = clean && badArtifacts.length === 0 && verifyOk;
@@ -112,4 +155,17 @@ export function judge(input: GateInput): Evidence {
     artifacts,
     verify: input.verify,
   };
+}
+
+/**
+ * What an attempt's artifacts are compared with: the snapshot and fence of the first attempt of the
+ * task's current round (since it started, or since task.md last changed it), so a retry that writes
+ * again what an earlier attempt of the same round wrote still counts, while anything from before the
+ * round never does. Paths the first attempt did not snapshot use the attempt's own.
+ */
+export function roundBaseline(t: Pick<TaskState, 'attempts' | 'attemptBase'>, a: Attempt): Pick<Attempt, 'priorArtifacts' | 'fenceMs'> {
+  const first = t.attempts.slice(t.attemptBase).find((x) => x.n <= a.n) ?? a;
+  if (first === a) return { priorArtifacts: a.priorArtifacts, fenceMs: a.fenceMs };
+  const priors = a.priorArtifacts.map((p) => first.priorArtifacts.find((q) => q.path === p.path) ?? p);
+  return { priorArtifacts: priors, fenceMs: first.fenceMs ?? a.fenceMs };
 }

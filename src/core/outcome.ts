@@ -1,6 +1,7 @@
 // What happens to a task once the evidence gate has judged its attempt: done, retry later, or failed.
 // Pure; the caller applies the returned transition.
 import type { Evidence, TaskState } from '../store/schema.js';
+import { contractMoved } from './contract.js';
 import { countedAttempts } from './tree.js';
 import { STALL_PREFIX } from './stall.js';
 import { backoffMs, transition } from './transitions.js';
@@ -21,8 +22,17 @@ function authRefused(t: TaskState): string | null {
 }
 
 export function afterEvidence(t: TaskState, evidence: Evidence, policy: RetryPolicy, now: Date) {
-  if (evidence.passed) return transition(t, 'done', evidence.summary, now, { notBefore: null });
   const last = t.attempts[t.attempts.length - 1];
+  if (evidence.passed) {
+    // It met the contract it started with; task.md asks for something else now: that runs too.
+    if (last && contractMoved(t, last)) {
+      return transition(t, 'pending', `attempt ${last.n} met the contract it started with (${evidence.summary}), but task.md changed what this task must run or produce meanwhile; running again with the new one`, now, {
+        notBefore: null,
+        attemptBase: t.attempts.length,
+      });
+    }
+    return transition(t, 'done', evidence.summary, now, { notBefore: null });
+  }
   const auth = authRefused(t);
   if (auth) {
     return transition(t, 'blocked', `the worker's API credentials were refused (${auth}); fix the key and restart aura, or edit the task`, now, {

@@ -47,7 +47,11 @@ export function backoffMs(failedAttempts: number, baseSeconds: number, maxSecond
 }
 
 /** The fields every new task starts with: pending, no attempts, created now. */
-export function freshTask(fields: Omit<TaskState, 'status' | 'reason' | 'attempts' | 'attemptBase' | 'blockedBy' | 'notBefore' | 'createdAt' | 'updatedAt'>, reason: string, now: Date): TaskState {
+export function freshTask(
+  fields: Omit<TaskState, 'status' | 'reason' | 'attempts' | 'attemptBase' | 'blockedBy' | 'notBefore' | 'createdAt' | 'updatedAt' | 'voidTick'>,
+  reason: string,
+  now: Date,
+): TaskState {
   const iso = now.toISOString();
-  return { ...fields, status: 'pending', reason, attempts: [], attemptBase: 0, blockedBy: null, notBefore: null, createdAt: iso, updatedAt: iso };
+  return { ...fields, status: 'pending', reason, attempts: [], attemptBase: 0, blockedBy: null, notBefore: null, voidTick: false, createdAt: iso, updatedAt: iso };
 }

@@ -9,8 +9,9 @@ import { attemptDirRel, type Layout } from '../store/layout.js';
 import type { ResolvedWorker } from '../workers/registry.js';
 import type { RunnerSpec } from '../workers/runner.js';
 import { spawnMarked, type Spawned } from '../workers/spawn.js';
-import { snapshotPriors } from './artifacts.js';
+import { DEFAULT_HASH_LIMITS, filesystemFence, snapshotPriors, type HashLimits } from './artifacts.js';
 import { buildBrief, guidanceFrom } from './brief.js';
+import { contractOf } from '../core/contract.js';
 
 // Two levels up from src/daemon or dist/daemon is the package root; the runner always runs built.
 const RUNNER = fileURLToPath(new URL('../../dist/workers/runner.js', import.meta.url));
@@ -25,12 +26,23 @@ export interface Prepared {
 }
 
 /** The attempt record, written to the journal before the process exists (write-ahead). */
-export async function prepareAttempt(layout: Layout, state: RunState, t: TaskState, worker: string, budgetMs: number, now: Date): Promise<Prepared> {
+export async function prepareAttempt(
+  layout: Layout,
+  state: RunState,
+  t: TaskState,
+  worker: string,
+  budgetMs: number,
+  now: Date,
+  limits: HashLimits = DEFAULT_HASH_LIMITS,
+): Promise<Prepared> {
   const n = t.attempts.length + 1;
   const dir = attemptDirRel(t.id, n);
   const abs = path.join(layout.root, dir);
   // A fresh directory per attempt: nothing an earlier attempt left there can count now.
   await mkdir(abs, { recursive: true });
+  // The filesystem's own start time, then the artifacts as they are: together they prove later what
+  // this attempt wrote.
+  const fenceMs = await filesystemFence(abs);
   const brief = buildBrief({ state, task: t, attempt: n, attemptDir: abs, budgetMs, guidance: guidanceFrom(t) });
   await writeFile(path.join(abs, 'task.md'), brief + '\n');
   return {
@@ -44,7 +56,7 @@ export async function prepareAttempt(layout: Layout, state: RunState, t: TaskSta
       startedAt: now.toISOString(),
       deadline: new Date(now.getTime() + budgetMs).toISOString(),
       process: null,
-      priorArtifacts: await snapshotPriors(layout.project, t.produces),
+      priorArtifacts: await snapshotPriors(layout.project, t.produces, limits),
       endedAt: null,
       outcome: null,
       exitCode: null,
@@ -54,6 +66,8 @@ export async function prepareAttempt(layout: Layout, state: RunState, t: TaskSta
       classification: null,
       usage: null,
       evidence: null,
+      contract: contractOf(t),
+      fenceMs,
     },
   };
 }

@@ -54,6 +54,8 @@ export function buildBrief(b: BriefInput): string {
     for (const g of b.guidance) lines.push(`- ${g}`);
     lines.push('');
   }
+  lines.push(`Do not edit the run's task file (\`${state.taskFile}\`): it is the person's. A tick or any change you make there does not count for this attempt, which is judged by the artifacts and verify command above.`);
+  lines.push('');
   lines.push('## When you finish', '');
   lines.push(`Work in the project root (your current directory). Write a short report to \`${b.attemptDir}/result.md\`:`);
   lines.push('what you did, which files you created or changed, and how to check the result. Do not ask questions: nobody will answer them.');

@@ -7,10 +7,11 @@ import { readFileTail } from '../util/tail-file.js';
 import path from 'node:path';
 import type { Config } from '../config/schema.js';
 import { applyTaskFile } from '../core/apply-taskfile.js';
-import { judge, shouldRunVerify } from '../core/evidence.js';
+import { judge, roundBaseline, shouldRunVerify } from '../core/evidence.js';
+import { judgedBy } from '../core/contract.js';
 import { afterEvidence, type RetryPolicy } from '../core/outcome.js';
 import { planRules } from '../core/rules-planner.js';
-import { allDone, currentAttempt, liveTasks, runningTasks } from '../core/tree.js';
+import { GOAL_ID, goalDone, currentAttempt, liveTasks, runningTasks } from '../core/tree.js';
 import { transition, type JournalDraft } from '../core/transitions.js';
 import type { Journal } from '../store/journal.js';
 import type { Layout } from '../store/layout.js';
@@ -24,7 +25,7 @@ import { AuraError } from '../util/errors.js';
 import { resolveWorker, workerProblem, type ResolvedWorker } from '../workers/registry.js';
 import { workerEnv } from '../workers/shell.js';
 import { stopTree, type StopResult } from '../workers/tree-kill.js';
-import { gatherArtifacts } from './artifacts.js';
+import { gatherArtifacts, type HashLimits } from './artifacts.js';
 import { launch, prepareAttempt } from './attempts.js';
 import { readExitFile, WorkerPool, type WorkerExit } from './pool.js';
 import { renderProgress, type DaemonInfoFn } from './render.js';
@@ -46,6 +47,8 @@ import { runVerify } from './verify.js';
 import type { LlmPlanner } from './llm-planner.js';
 import { plannerCycle, describeChange } from './planner-bridge.js';
 import { lineDiff } from '../core/line-diff.js';
+import { stripComments } from '../taskfile/comments.js';
+import { TaskFileProbe, type FileStamp } from './watch.js';
 
 /** Statuses a task summary is written for. */
 const FINAL: ReadonlySet<TaskState['status']> = new Set(['done', 'failed', 'blocked', 'archived']);
@@ -90,7 +93,8 @@ export class Cycle {
   private checking = new Map<string, string>(); // task → verify marker
   private taskFileDirty = false;
   private lastBadHash: string | null = null;
-  private notes: string[] = [];
+  /** Lines for progress.md's note, by topic: a newer note on a topic replaces the older one. */
+  private notes = new Map<string, string>();
   private recent: JournalEntry[] = [];
   private draining = false;
   private requests: OperatorRequest[] = [];
@@ -110,8 +114,10 @@ export class Cycle {
   private inModel = false;
   private taskFileDiff: string | null = null;
   private taskText = '';
+  private readonly probe: TaskFileProbe;
 
   constructor(private readonly d: CycleDeps) {
+    this.probe = new TaskFileProbe(d.taskFile);
     this.notifier = new Notifier(notifyConfigFrom(d.config), {
       log: (line) => {
         // A failing notifier is logged and journaled, never allowed to break the run.
@@ -153,6 +159,10 @@ export class Cycle {
     });
   }
 
+  private get hashLimits(): HashLimits {
+    return { maxFileBytes: this.d.config.AURA_ARTIFACT_HASH_MAX_MB * 1024 * 1024 };
+  }
+
   private get policy(): RetryPolicy {
     const c = this.d.config;
     return {
@@ -192,7 +202,7 @@ export class Cycle {
   }
 
   /** Starting up: adopt the loaded state, apply the task file, reconcile workers from before. */
-  async init(o: { loaded: LoadResult; taskText: { text: string; hash: string }; lockTakenOver: { pid: number; reason?: string } | null; journalRepaired: string | null }) {
+  async init(o: { loaded: LoadResult; taskText: { text: string; hash: string; stamp?: FileStamp | null }; lockTakenOver: { pid: number; reason?: string } | null; journalRepaired: string | null }) {
     const c = this.d.config;
     if (c.AURA_PLANNER === 'llm' || (c.AURA_PLANNER === 'auto' && c.AURA_API_KEY !== undefined)) {
       // Loaded only when asked for: a rules-planner daemon never pays for the planner's modules.
@@ -212,6 +222,8 @@ export class Cycle {
     const prev = loaded.state;
     this.recent = await readJournalTail(this.d.layout.journalFile, RECENT);
     this.journalNow({ kind: 'daemon', msg: `daemon started (PID ${process.pid})`, data: { pid: process.pid } });
+    // The text was read before the daemon started: if the file moved since, the first cycle reads it.
+    this.probe.accept(o.taskText.stamp ?? null);
     const spec = parseTaskFile(o.taskText.text);
     this.applySpec(prev, spec, o.taskText.hash);
     this.taskText = o.taskText.text;
@@ -270,6 +282,7 @@ export class Cycle {
     journal: (d) => this.journalNow(d),
     stopWorker: (task, reason) => void this.pool.stop(task, reason),
     killed: () => this.killed,
+    renamedFrom: (id) => this.renamedFrom(id),
   };
 
   /** Tasks the user killed: their attempt's end fails the task instead of retrying it. */
@@ -283,16 +296,31 @@ export class Cycle {
     this.taskFileDirty = true;
   }
 
-  note(msg: string): void {
-    this.notes.push(msg);
+  note(msg: string, topic = msg): void {
+    this.notes.delete(topic);
+    this.notes.set(topic, msg);
+    // Kept small: only the newest three are shown.
+    while (this.notes.size > 8) this.notes.delete(this.notes.keys().next().value as string);
   }
 
   private applySpec(prev: RunState | null, spec: TaskFileSpec, hash: string): void {
     const r = applyTaskFile(prev, spec, { taskFile: this.d.taskFile, hash, now: new Date(), runId: prev?.runId ?? randomUUID() });
+    const before = prev?.taskFileWarnings ?? [];
     this.state = r.state;
     if (r.changed) this.record(...r.entries);
     for (const s of r.stop) void this.pool.stop(s.task, s.reason);
-    for (const w of spec.warnings) this.d.log(`task file: ${w}`);
+    this.deferredRenames = r.deferred;
+    for (const e of r.entries) if (e.kind === 'warning') this.d.log(`task file: ${e.msg}`);
+    // Said at start and when they change, not at every save.
+    if (prev === null || before.join('\n') !== spec.warnings.join('\n')) for (const w of spec.warnings) this.d.log(`task file: ${w}`);
+  }
+
+  /** task.md renames (A → A2) waiting for the task's worker or evidence check to end. */
+  private deferredRenames: Array<{ from: string; to: string }> = [];
+
+  /** The new id a deferred rename will give, by the id the person now uses (for operator messages). */
+  renamedFrom(id: string): string | null {
+    return this.deferredRenames.find((r) => r.to === id)?.from ?? null;
   }
 
   private async readTaskFileChange(): Promise<void> {
@@ -301,14 +329,24 @@ export class Cycle {
     try {
       text = await readTaskFile(this.d.taskFile);
     } catch (err) {
+      this.probe.accept(await this.probe.stamp().catch(() => null));
       return this.badTaskFile(err, null);
     }
-    if (text.hash === this.state.taskFileHash) return;
+    this.probe.accept(text.stamp);
+    if (text.hash === this.state.taskFileHash) {
+      // Back to the version in use (an invalid edit undone): nothing to apply, but the banner goes.
+      this.lastBadHash = null;
+      this.notes.delete('taskfile');
+      return;
+    }
     try {
       this.applySpec(this.state, parseTaskFile(text.text), text.hash);
       this.lastBadHash = null;
+      // Fixed: the banner about the invalid version goes (it must not outlive the problem).
+      this.notes.delete('taskfile');
       if (this.llm) {
-        const diff = lineDiff(this.taskText, text.text);
+        // The author's HTML comments never reach the model, not even through the diff.
+        const diff = lineDiff(stripComments(this.taskText), stripComments(text.text));
         this.taskFileDiff = this.taskFileDiff ? `${this.taskFileDiff}\n${diff}` : diff;
       }
       this.taskText = text.text;
@@ -324,7 +362,7 @@ export class Cycle {
     this.lastBadHash = hash;
     const msg = `task file is invalid, still using the last good version: ${err.message}${err.hint ? ` (${err.hint})` : ''}`;
     this.journalNow({ kind: 'taskfile', msg, data: { error: err.message } });
-    this.note(msg);
+    this.note(msg, 'taskfile');
     this.d.log(msg);
   }
 
@@ -342,28 +380,39 @@ export class Cycle {
       await this.commit();
       for (const a of answered) a.r.done(a.reply);
     }
+    // The safety net under the watcher: one stat; a read only when the file moved.
+    if (!this.taskFileDirty && (await this.probe.changed().catch(() => false))) {
+      this.taskFileDirty = true;
+      this.d.debug('task file changed without a watcher event; reading it');
+    }
     if (this.taskFileDirty) await this.readTaskFileChange();
     for (const e of this.exits.splice(0)) await this.onExit(e);
     for (const r of this.evidence.splice(0)) this.onEvidence(r);
+    // A rename that waited for a worker or check to end takes effect once it has.
+    if (this.deferredRenames.some((r) => !['running', 'verifying'].includes(this.state.tasks[r.from]?.status ?? ''))) {
+      this.applySpec(this.state, parseTaskFile(this.taskText), this.state.taskFileHash);
+    }
 
     await this.checkBudget();
 
     // decide + apply
-    const plan = planRules(this.state, {
-      now: new Date(),
-      maxConcurrent: this.d.config.AURA_MAX_CONCURRENT_TASKS,
-      workerProblem: (t) => workerProblem(t, this.d.config, this.d.env, this.uid),
-      leaveUnrunnable: this.llm !== null && this.state.planner?.mode !== 'safe',
-    });
-    let spawned = 0;
-    // Bookkeeping first (blocks, unblocks, group checks), so the model sees the tree as it is.
-    for (const a of plan.actions) {
-      const t = this.state.tasks[a.task];
-      if (!t) continue;
-      if (a.type === 'block') this.put(t, 'blocked', a.reason, { blockedBy: a.cause });
-      else if (a.type === 'unblock') this.put(t, 'pending', a.reason);
-      else if (a.type === 'check_group') this.checkGroup(t);
+    // Bookkeeping first (blocks, unblocks, group checks), planned again until it settles, so a group
+    // whose last subtask just finished is checked now (and its parent after it, up to the goal) and
+    // the model sees the tree as it is.
+    let plan = this.plan();
+    for (let round = 0; round < 32; round++) {
+      let moved = false;
+      for (const a of plan.actions) {
+        const t = this.state.tasks[a.task];
+        if (!t) continue;
+        if (a.type === 'block') moved = this.put(t, 'blocked', a.reason, { blockedBy: a.cause }).status !== t.status || moved;
+        else if (a.type === 'unblock') moved = this.put(t, 'pending', a.reason).status !== t.status || moved;
+        else if (a.type === 'check_group') moved = this.checkGroup(t) || moved;
+      }
+      if (!moved) break;
+      plan = this.plan();
     }
+    let spawned = 0;
     // With the LLM planner the model starts work; the rules planner takes over starting work only
     // in safe mode.
     const startable = plan.actions.filter((a) => a.type === 'spawn');
@@ -379,15 +428,14 @@ export class Cycle {
       }
     }
 
-    // An unblocked task can start, but only in the next plan: run it now rather than at the heartbeat.
-    if (plan.actions.some((x) => x.type === 'unblock')) this.d.wake('unblocked tasks may start');
     // The model changed the tree (new tasks, reopened ones): plan again at once rather than at the heartbeat.
-    if (llm?.acted && this.pool.size === 0 && this.checking.size === 0) this.d.wake('the planner changed the task tree');
+    // Whatever it made startable is looked at now, workers running or not (a free slot must not idle).
+    if (llm?.acted) this.d.wake('the planner changed the task tree');
     const nextDueAt = [plan.nextDueAt, llm?.nextDueAt ?? null].filter((x): x is Date => !!x).sort((a, b) => a.getTime() - b.getTime())[0] ?? null;
     const busy = this.busy();
     let outcome: CycleResult['outcome'] = 'working';
     let stuckReason: string | undefined;
-    if (allDone(this.state)) {
+    if (goalDone(this.state)) {
       outcome = 'done';
       if (!this.state.doneAt) {
         this.state.doneAt = new Date().toISOString();
@@ -410,10 +458,11 @@ export class Cycle {
       !(this.llm && plan.actions.some((x) => x.type === 'spawn')) &&
       !plan.actions.some((x) => x.type === 'unblock' || x.type === 'check_group') &&
       runningTasks(this.state).length === 0 &&
-      !this.state.pause
+      // A pause holds the run only while it holds back work that could start; with every task final it is over.
+      !(this.state.pause && plan.actions.some((x) => x.type === 'spawn'))
     ) {
       outcome = 'stuck';
-      const bad = liveTasks(this.state).filter((t) => t.status === 'failed' || t.status === 'blocked');
+      const bad = liveTasks(this.state).filter((t) => (t.status === 'failed' || t.status === 'blocked') && t.id !== GOAL_ID);
       stuckReason = bad.length
         ? `nothing more can run: ${bad.map((t) => `${t.id} is ${t.status} (${t.reason})`).join('; ')}`
         : 'nothing more can run';
@@ -443,8 +492,9 @@ export class Cycle {
   /** 1st watchdog kill: retry with guidance; 2nd: blocked + a resource-fix subtask; 3rd: failed. */
   private async escalateWatchdog(t: TaskState, a: Attempt): Promise<void> {
     const esc = watchdogEscalation(t, a);
-    const facts = await gatherArtifacts(this.d.layout.project, t.produces);
-    const judged = judge({ attempt: a, artifacts: facts, verify: null, hasVerify: !!t.verify, now: new Date() });
+    const contract = judgedBy(t, a);
+    const facts = await gatherArtifacts(this.d.layout.project, contract.produces, this.hashLimits);
+    const judged = judge({ attempt: { ...a, ...roundBaseline(t, a) }, artifacts: facts, verify: null, hasVerify: !!contract.verify, now: new Date() });
     const evidence = { ...judged, summary: `not done: ${esc.action === 'retry' ? esc.guidance : esc.reason}` };
     const t2 = this.setAttempt(t, { ...a, evidence });
     this.journalNow({ kind: 'evidence', task: t.id, msg: evidence.summary, data: { attempt: a.n, evidence, escalation: esc.action } });
@@ -552,7 +602,7 @@ export class Cycle {
     const pre = this.watchdog.preflight();
     if (!pre.ok) {
       const msg = `not starting ${t0.id}: ${pre.reason}`;
-      if (!this.notes.includes(msg)) {
+      if (!this.notes.has(msg)) {
         this.journalNow({ kind: 'decision', task: t0.id, msg });
         this.note(msg);
         this.d.log(msg);
@@ -562,7 +612,7 @@ export class Cycle {
       return;
     }
     const budgetMs = t0.budgetMs ?? this.d.config.AURA_TASK_BUDGET * 60_000;
-    const { attempt, brief } = await prepareAttempt(L, this.state, t0, worker.name, budgetMs, new Date());
+    const { attempt, brief } = await prepareAttempt(L, this.state, t0, worker.name, budgetMs, new Date(), this.hashLimits);
     let t = this.put(t0, 'running', `attempt ${attempt.n} started (${worker.name} worker)`, { attempts: [...t0.attempts, attempt], notBefore: null });
     // Write-ahead: the attempt (and its marker) is on disk before the process exists, so a crash
     // right after the spawn still lets the next daemon find and adopt or reap it.
@@ -692,8 +742,9 @@ export class Cycle {
 
   /** An attempt that did not end cleanly: record what the gate saw and retry or fail. */
   private async conclude(t: TaskState, a: Attempt): Promise<void> {
-    const facts = await gatherArtifacts(this.d.layout.project, t.produces);
-    const evidence = judge({ attempt: a, artifacts: facts, verify: null, hasVerify: !!t.verify, now: new Date() });
+    const contract = judgedBy(t, a);
+    const facts = await gatherArtifacts(this.d.layout.project, contract.produces, this.hashLimits);
+    const evidence = judge({ attempt: { ...a, ...roundBaseline(t, a) }, artifacts: facts, verify: null, hasVerify: !!contract.verify, now: new Date() });
     this.recordEvidence(t, a, evidence);
   }
 
@@ -712,12 +763,23 @@ export class Cycle {
     this.attention(r.task);
   }
 
-  private checkGroup(t: TaskState): void {
+  /** Whether the group's status changed now (a group with its own checks is judged off the cycle). */
+  private checkGroup(t: TaskState): boolean {
     if (!t.verify && t.produces.length === 0) {
       this.put(t, 'done', 'all subtasks done');
-      return;
+      return true;
     }
     if (!this.checking.has(t.id)) this.startEvidence(t, null);
+    return false;
+  }
+
+  private plan() {
+    return planRules(this.state, {
+      now: new Date(),
+      maxConcurrent: this.d.config.AURA_MAX_CONCURRENT_TASKS,
+      workerProblem: (t) => workerProblem(t, this.d.config, this.d.env, this.uid),
+      leaveUnrunnable: this.llm !== null && this.state.planner?.mode !== 'safe',
+    });
   }
 
   /** Artifacts + verify, off the cycle: verify may take minutes and must not hold up other wakes. */
@@ -725,15 +787,19 @@ export class Cycle {
     const L = this.d.layout;
     const marker = `${this.state.runId}:${t.id}:${a?.n ?? 'group'}:verify`;
     this.checking.set(t.id, marker);
+    // The bar this attempt started with, whatever task.md says now (a group: its own, checked now).
+    const contract = judgedBy(t, a);
+    const limits = this.hashLimits;
+    const judged = a ? { ...a, ...roundBaseline(t, a) } : null;
     const job = async (): Promise<Evidence> => {
-      const facts = await gatherArtifacts(L.project, t.produces);
-      const base = { attempt: a, artifacts: facts, hasVerify: !!t.verify, now: new Date() };
+      const facts = await gatherArtifacts(L.project, contract.produces, limits);
+      const base = { attempt: judged, artifacts: facts, hasVerify: !!contract.verify, now: new Date() };
       let verify = null;
-      if (t.verify && (a === null ? true : shouldRunVerify(base))) {
+      if (contract.verify && (a === null ? true : shouldRunVerify(base))) {
         const dirRel = a ? a.dir : path.join('workspace', 'tasks', t.id, 'group-check');
             await mkdir(path.join(L.root, dirRel), { recursive: true });
         verify = await runVerify({
-          command: t.verify,
+          command: contract.verify,
           projectDir: L.project,
           logFile: path.join(L.root, dirRel, 'verify.log'),
           logRel: path.join(dirRel, 'verify.log'),
@@ -812,7 +878,7 @@ export class Cycle {
 
   async render(): Promise<void> {
     const info = this.d.daemonInfo();
-    const note = this.notes.slice(-3).join(' · ');
+    const note = [...this.notes.values()].slice(-3).join(' · ');
     await renderProgress(this.d.layout, this.state, note ? { ...info, note } : info, this.recent);
     // Summaries of finished tasks and, once the goal is done, the final report: only when a task
     // reached a final status since the last render (it stats one file per finished task).
@@ -825,6 +891,8 @@ export class Cycle {
 
   async close(leaveWorkers: boolean): Promise<void> {
     this.llm?.cancel();
+    // Exits reported while stopping are taken now, so state.json never says running with no worker.
+    if (!leaveWorkers) for (const e of this.exits.splice(0)) await this.onExit(e);
     this.stalls.close();
     this.watchdog.close();
     await this.notifier.close();

@@ -24,6 +24,7 @@ import { StateStore } from '../store/state-store.js';
 import { AuraError, storageError } from '../util/errors.js';
 import { ControlServer, socketPathFor, type ControlReply, type ControlRequest } from './control.js';
 import { SHUTDOWN_REASON } from '../core/tree.js';
+import { RUN_KEY, stopTree } from '../workers/tree-kill.js';
 import { Cycle } from './cycle.js';
 import type { OperatorRequest } from './operator.js';
 import type { DaemonInfo } from '../progress/types.js';
@@ -31,7 +32,7 @@ import path from 'node:path';
 import { statusLine } from '../progress/status-line.js';
 import { RotatingLog } from './log-file.js';
 import { WakeQueue } from './wake.js';
-import { TaskFileWatcher } from './watch.js';
+import { TaskFileWatcher, type FileStamp } from './watch.js';
 
 export interface DaemonOptions {
   taskFile: string; // absolute
@@ -66,6 +67,9 @@ export class Daemon {
   private exitCode = 0;
   private signalHandlers: Array<[NodeJS.Signals, () => void]> = [];
   private signalWhileStarting: NodeJS.Signals | null = null;
+  private fatalHandlers: ((err: unknown) => void) | null = null;
+  /** --once: the one cycle ran; nothing new starts, and the daemon exits when its workers have ended. */
+  private settling = false;
 
   constructor(private readonly opts: DaemonOptions) {
     this.layout = layoutFor(opts.projectDir);
@@ -76,7 +80,7 @@ export class Daemon {
   }
 
   /** Runs until stopped; resolves with the process exit code. */
-  async run(initialText: { text: string; hash: string }): Promise<number> {
+  async run(initialText: { text: string; hash: string; stamp?: FileStamp }): Promise<number> {
     const L = this.layout;
     // Handlers first: a signal while starting up is remembered and honoured as soon as the daemon
     // can drain, instead of killing it between its first save and its lock release.
@@ -146,9 +150,52 @@ export class Daemon {
       this.wakes.wakeNoWait('daemon started');
       return await done;
     } catch (err) {
+      // A fatal error while starting (after workers may have been adopted): never leave one behind.
+      await this.stopWorkersForExit();
       await this.teardown();
       throw err;
     }
+  }
+
+  /**
+   * Before the process exits for any reason other than --leave-workers: every worker tree (and every
+   * evidence check) is stopped and gone. aura never exits with a worker alive.
+   */
+  private async stopWorkersForExit(): Promise<void> {
+    const c = this.cycle;
+    if (!c || this.opts.leaveWorkers) return;
+    try {
+      await c.stopAllWorkers(SHUTDOWN_REASON, this.opts.config.AURA_KILL_GRACE_SECONDS * 1000);
+    } catch (err) {
+      this.opts.log(`stopping workers before exit failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  /**
+   * The last line of defence before exiting: any process still carrying this run's id (none should,
+   * every exit path stops its workers first) is stopped, and the log says so, since it means a bug.
+   */
+  private async sweepLeftovers(): Promise<void> {
+    const c = this.cycle;
+    if (!c || this.opts.leaveWorkers) return;
+    try {
+      const r = await stopTree(null, c.state.runId, { graceMs: 1000, key: RUN_KEY });
+      if (r.signalled > 0) this.opts.log(`found ${r.signalled} process(es) of this run still alive at exit and stopped them${r.survivors.length ? `; PIDs ${r.survivors.join(', ')} survive SIGKILL` : ''}`);
+    } catch (err) {
+      this.opts.log(`could not check for leftover processes: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  /** An exception nothing caught: stop every worker, save what can be saved, exit 70. */
+  private async fatal(err: unknown): Promise<void> {
+    if (this.mode === 'stopped') return;
+    this.opts.log(`fatal: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}; stopping every worker before exiting`);
+    this.exitCode = 70;
+    this.mode = 'draining';
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.stopWorkersForExit();
+    await this.finish();
   }
 
   private nextWakeAt: string | null = null;
@@ -169,19 +216,30 @@ export class Daemon {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.nextWakeAt = null;
-    const result = await c.run(reasons, { draining: this.mode === 'draining' }, started);
-    if (this.mode === 'draining') {
+    const result = await c.run(reasons, { draining: this.mode === 'draining' || this.settling }, started);
+    if (this.mode === 'draining' || this.settling) {
       if (result.busy === 0) await this.finish();
+      else await c.render();
       return;
     }
     if (this.opts.exitWhenDone && (result.outcome === 'done' || result.outcome === 'stuck')) {
       this.exitCode = result.outcome === 'done' ? 0 : 1;
       this.opts.log(result.outcome === 'done' ? 'goal done: every task verified' : `stopping: ${result.stuckReason}`);
+      // Nothing of the run may outlive the daemon: a worker still being stopped (a task removed
+      // from task.md) or a check in flight is stopped and waited for first.
+      if (result.busy > 0) return this.drain('the run is over', { stopWorkers: true });
       await this.finish();
       return;
     }
     if (this.opts.once) {
-      await this.finish();
+      if (result.busy === 0 || this.opts.leaveWorkers) {
+        await this.finish();
+        return;
+      }
+      // One cycle of decisions; then the workers it started finish and are judged, nothing new starts.
+      this.settling = true;
+      this.opts.log(`--once: waiting for ${result.busy} worker(s) and check(s) to end; nothing new starts`);
+      await c.render();
       return;
     }
     this.sleep(result.nextDueAt);
@@ -253,6 +311,10 @@ export class Daemon {
   }
 
   private installSignals(): void {
+    const onFatal = (err: unknown) => void this.fatal(err);
+    process.on('uncaughtException', onFatal);
+    process.on('unhandledRejection', onFatal);
+    this.fatalHandlers = onFatal;
     for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as NodeJS.Signals[]) {
       const h = () => {
         if (this.mode === 'starting') {
@@ -268,18 +330,20 @@ export class Daemon {
   }
 
   /** First stop request: no new spawns, stop (or leave) workers, record, exit. */
-  async drain(why: string): Promise<void> {
+  async drain(why: string, o: { stopWorkers?: boolean } = {}): Promise<void> {
     if (this.mode !== 'running') return;
     this.mode = 'draining';
+    this.settling = false;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    this.opts.log(`stopping (${why})${this.opts.leaveWorkers ? '; workers are left running' : '; stopping workers'}`);
+    const leave = this.opts.leaveWorkers && !o.stopWorkers;
+    this.opts.log(`stopping (${why})${leave ? '; workers are left running' : '; stopping workers'}`);
     const c = this.cycle;
     if (!c) return this.finish();
     c.note(`stopping: ${why}`);
     // A model call in flight would hold the drain for up to AURA_API_TIMEOUT × retries.
     c.llm?.cancel();
-    if (this.opts.leaveWorkers) {
+    if (leave) {
       c.detachWorkers();
     } else {
       void c.stopAllWorkers(SHUTDOWN_REASON, this.opts.config.AURA_KILL_GRACE_SECONDS * 1000);
@@ -301,8 +365,9 @@ export class Daemon {
     if (this.finishing) return;
     this.finishing = true;
     this.mode = 'stopped';
+    await this.sweepLeftovers();
     try {
-      await this.cycle?.close(this.opts.once || this.opts.leaveWorkers);
+      await this.cycle?.close(this.opts.leaveWorkers);
     } catch (err) {
       // The last save failed (full or read-only disk): the journal and the last good snapshot stand.
       const storage = storageError(err);
@@ -320,6 +385,11 @@ export class Daemon {
     this.wakes.close();
     for (const [sig, h] of this.signalHandlers) process.off(sig, h);
     this.signalHandlers = [];
+    if (this.fatalHandlers) {
+      process.off('uncaughtException', this.fatalHandlers);
+      process.off('unhandledRejection', this.fatalHandlers);
+      this.fatalHandlers = null;
+    }
     await this.watcher?.close();
     this.watcher = null;
     await this.control?.close();

@@ -43,6 +43,7 @@ function overallSection(view: ProgressView): string {
     if (stuck.length > ATTENTION_MAX) named.push(`and ${stuck.length - ATTENTION_MAX} more`);
     lines.push('', `**Needs attention:** ${named.join(' · ')}`);
   }
+  for (const w of view.taskFileWarnings) lines.push('', `**task.md:** ${inline(w)}`);
   // progress.md lives in .aura/state/; the summaries beside it in .aura/summaries/.
   if (overall.state === 'done') lines.push('', 'Final report: [../summaries/final-report.md](../summaries/final-report.md) · per-task summaries in `.aura/summaries/`');
   return lines.join('\n');
@@ -90,6 +91,7 @@ function taskLines(t: TaskView, depth: number, brief: boolean, out: string[]): v
   const sub = `${ind}  `;
   out.push(`${ind}- ${t.symbol} **${title(t)}** ${code(t.id)} — ${taskFacts(t)}`);
   if (t.reason && t.reason !== t.evidence?.summary) out.push(`${sub}- Reason: ${inline(t.reason)}`);
+  if (t.voidTick && t.status !== 'done') out.push(`${sub}- ⚠ Ticked in task.md while its worker ran: that tick does not count (its evidence decides); untick and tick it again to mark it done yourself`);
   // How the last attempt ended matters when no evidence speaks for it (a timeout, a crash).
   const unexplained = t.evidence === null || t.evidence.attempt !== t.attempts;
   if (t.lastEnd && unexplained && t.status !== 'done' && t.status !== 'archived') out.push(`${sub}- Last attempt: ${inline(t.lastEnd)}`);

@@ -127,15 +127,16 @@ export function taskView(node: TaskNode, now: Date): TaskView {
   return {
     id: task.id,
     title: clip(task.title, TITLE_MAX),
-    status: task.status,
-    symbol: retry ? RETRY_SYMBOL : STATUS_SYMBOL[task.status],
-    statusText: retry ? `pending retry until ${clockTime(task.notBefore, now)}` : task.status,
+    status: node.status,
+    symbol: retry ? RETRY_SYMBOL : STATUS_SYMBOL[node.status],
+    statusText: retry ? `pending retry until ${clockTime(task.notBefore, now)}` : node.status !== task.status ? `${node.status} (a subtask is)` : task.status,
     attempts: task.attempts.length,
     current: current ? currentView(current, t) : null,
     lastEnd: !current && last ? endText(last) : null,
     reason: clip(task.reason, TEXT_MAX),
     evidence: ev ? evidenceView(ev.attempt, ev.evidence) : null,
     usage: usageText(task.attempts.reduce((acc, a) => addUsage(acc, a.usage), emptyTotals())),
+    voidTick: task.voidTick === true,
     children: node.children.map((c) => taskView(c, now)),
   };
 }

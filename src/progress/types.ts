@@ -99,6 +99,8 @@ export interface TaskView {
   evidence: EvidenceView | null;
   /** Tokens and cost over every attempt, e.g. "12.3k tokens · $0.0412"; null when none reported. */
   usage: string | null;
+  /** Ticked in task.md while its worker ran: the tick does not count. */
+  voidTick: boolean;
   children: TaskView[];
 }
 
@@ -162,6 +164,8 @@ export interface ProgressView {
   tasks: TaskView[];
   /** Archived tasks (removed from task.md). */
   removed: TaskView[];
+  /** Problems in task.md aura works around (numbered items that are not tasks, unknown keys), clipped. */
+  taskFileWarnings: string[];
   workers: WorkerView[];
   /** Newest first, at most DECISIONS_MAX. */
   decisions: DecisionView[];

@@ -29,6 +29,7 @@ export function buildView(input: ProgressInput): ProgressView {
     daemon: daemonView(daemon, now),
     tasks: forest.live.map((n) => taskView(n, now)),
     removed: forest.archived.map((n) => taskView(n, now)),
+    taskFileWarnings: (state.taskFileWarnings ?? []).slice(0, 5).map((w) => clip(w, TEXT_MAX)),
     workers: workersOf([...forest.live, ...forest.archived], now).map((w) => ({ ...w, resources: input.daemon.resources?.[w.taskId] ?? null })),
     decisions: decisionsOf(input.journalTail, state, now),
     totals: totalsOf(state, counts.archived, now),

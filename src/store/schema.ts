@@ -79,6 +79,8 @@ export const PriorArtifact = z.object({
   mtimeMs: z.number().optional(),
   size: z.number().optional(),
   ino: z.number().optional(),
+  /** sha256 of a file's content, or of a directory's manifest; absent when too large to hash. */
+  digest: z.string().optional(),
 });
 export type PriorArtifact = z.infer<typeof PriorArtifact>;
 
@@ -98,6 +100,18 @@ export const Classification = z.object({
   retryAt: z.string().optional(),
 });
 export type Classification = z.infer<typeof Classification>;
+
+/**
+ * What an attempt is judged by, fixed when it started: an edit of task.md while it runs (by a person,
+ * or by a worker that rewrites its own produces: or verify:) cannot change the bar it must clear.
+ */
+export const AttemptContract = z.object({
+  produces: z.array(z.string()),
+  verify: z.string().optional(),
+  run: z.string().optional(),
+  worker: z.string().optional(),
+});
+export type AttemptContract = z.infer<typeof AttemptContract>;
 
 export const Attempt = z.object({
   n: z.number().int().positive(),
@@ -123,13 +137,28 @@ export const Attempt = z.object({
   /** Tokens and cost this attempt used, as the worker reported them. */
   usage: UsageRecord.nullable().default(null),
   evidence: Evidence.nullable(),
+  /** The contract it is judged by (null: an attempt from before contracts were fixed; the task's own). */
+  contract: AttemptContract.nullable().default(null),
+  /** The filesystem's time when the attempt started (a marker's birth time): what "new" is judged against. */
+  fenceMs: z.number().nullable().default(null),
 });
 export type Attempt = z.infer<typeof Attempt>;
+
+/**
+ * Where a task came from, which decides what may remove it: taskfile (an item in task.md, or the goal
+ * itself: only an edit of task.md reconciles it), planner (the planner decomposed a task: it stays
+ * until the planner cancels it or the task.md item it hangs under is removed), aura (aura itself, e.g.
+ * the watchdog's resource-fix subtasks: same as planner).
+ */
+export const TaskOrigin = z.enum(['taskfile', 'planner', 'aura']);
+export type TaskOrigin = z.infer<typeof TaskOrigin>;
 
 export const TaskState = z.object({
   id: z.string(),
   title: z.string(),
+  /** The goal (the root, id `goal`) has none; every other live task hangs under a live parent. */
   parent: z.string().nullable(),
+  origin: TaskOrigin.default('taskfile'),
   children: z.array(z.string()),
   status: TaskStatus,
   /** Why the task is in its status, in words. */
@@ -145,6 +174,12 @@ export const TaskState = z.object({
   /** Free text under the item in task.md (not settings, not subtasks). */
   notes: z.string().default(''),
   userChecked: z.boolean(),
+  /**
+   * The item was ticked in task.md while its worker ran or was being verified. Such a tick does not
+   * count (a worker could tick its own task); it stays void until the item is unticked, and a tick
+   * after that is the person's word again.
+   */
+  voidTick: z.boolean().default(false),
   line: z.number().int().nonnegative(),
   /** Order among siblings in task.md. */
   order: z.number().int().nonnegative(),
@@ -184,6 +219,13 @@ export const PlannerState = z.object({
   usage: UsageRecord,
   /** The model's no_op hint: wake and ask again at this time. */
   hintAt: z.string().nullable(),
+  /**
+   * The model was asked while tasks could start and started none (no_op, or its spawns were refused):
+   * how many times in a row, and when it may be asked again for that reason alone (a backoff, so a
+   * model that keeps declining is not called on every wake, yet ready work never waits for the heartbeat).
+   */
+  declines: z.number().int().nonnegative().default(0),
+  declinedUntil: z.string().nullable().default(null),
   /** Review file (relative to .aura/memory) whose recommendations reach the next cycle once. */
   pendingReview: z.string().nullable(),
   lastReviewCycle: z.number().int().nonnegative(),
@@ -206,7 +248,7 @@ export const RunState = z.object({
   cycle: z.number().int().nonnegative(),
   /** Sequence number of the last journal entry this snapshot includes. */
   journalSeq: z.number().int().nonnegative(),
-  /** Top-level task ids in task.md order. */
+  /** The tree's root: always [GOAL_ID] (the goal itself); every live task is reachable from it. */
   roots: z.array(z.string()),
   tasks: z.record(z.string(), TaskState),
   /** Set once every task is done (or archived). */
@@ -218,6 +260,8 @@ export const RunState = z.object({
     .default(null),
   /** Null until the LLM planner first runs (and always with the rules planner). */
   planner: PlannerState.nullable().default(null),
+  /** Non-fatal findings in the task file as last applied (shown in progress.md until fixed). */
+  taskFileWarnings: z.array(z.string()).default([]),
 });
 export type RunState = z.infer<typeof RunState>;
 

@@ -15,6 +15,8 @@ export interface TaskFileText {
   /** sha256 hex of the raw bytes as on disk. */
   hash: string;
   bytes: number;
+  /** The file's identity when it was read (inode, size, times): the daemon's cheap "did it move?" check. */
+  stamp: { ino: number; size: number; mtimeMs: number; ctimeMs: number };
 }
 
 const DIRECTORY_HINT = 'pass the path of the Markdown file itself, e.g. task.md inside it';
@@ -45,7 +47,13 @@ export async function readTaskFile(absPath: string): Promise<TaskFileText> {
   }
   const text = decodeUtf8(absPath, raw);
   if (text.trim() === '') throw bad(absPath, 'contains only whitespace', MARKDOWN_HINT);
-  return { text: normaliseText(text), hash: createHash('sha256').update(raw).digest('hex'), bytes: raw.length };
+  return {
+    text: normaliseText(text),
+    hash: createHash('sha256').update(raw).digest('hex'),
+    bytes: raw.length,
+    // Taken before the read: a save racing it moves the file's stamp again, so it is seen later.
+    stamp: { ino: info.ino, size: info.size, mtimeMs: info.mtimeMs, ctimeMs: info.ctimeMs },
+  };
 }
 
 async function statOrExplain(file: string): Promise<Stats> {

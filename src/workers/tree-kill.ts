@@ -28,6 +28,8 @@ export interface StopOptions {
    */
   termRootOnly?: boolean;
   pollMs?: number;
+  /** The environment variable the marker is in: a worker's own marker by default, or the run's id. */
+  key?: typeof MARKER_KEY | typeof RUN_KEY;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -50,8 +52,8 @@ function signalGuarded(p: ProcInfo, sig: NodeJS.Signals): boolean {
   return signal(p.pid, sig);
 }
 
-async function marked(marker: string): Promise<ProcInfo[]> {
-  return (await findByEnvMarker(MARKER_KEY, marker)).filter((p) => p.state !== 'Z');
+async function marked(marker: string, key: string = MARKER_KEY): Promise<ProcInfo[]> {
+  return (await findByEnvMarker(key, marker)).filter((p) => p.state !== 'Z' && p.pid !== process.pid);
 }
 
 /** The root's group, but only while it still belongs to this worker (the root or a marked member leads it). */
@@ -66,7 +68,8 @@ export async function stopTree(root: ProcessRef | null, marker: string, opts: St
   const t0 = Date.now();
   const pollMs = opts.pollMs ?? 50;
   const seen = new Set<number>();
-  let procs = await marked(marker);
+  const key = opts.key ?? MARKER_KEY;
+  let procs = await marked(marker, key);
   const rootAlive = root !== null && processMatches(root);
   // The common case after a normal exit: nothing left. One scan, no signals.
   if (procs.length === 0 && !rootAlive) return { signalled: 0, forced: false, survivors: [], durationMs: Date.now() - t0 };
@@ -80,7 +83,7 @@ export async function stopTree(root: ProcessRef | null, marker: string, opts: St
 
   const deadline = t0 + opts.graceMs;
   while (Date.now() < deadline) {
-    procs = await marked(marker);
+    procs = await marked(marker, key);
     if (procs.length === 0 && !(root && processMatches(root))) {
       return { signalled: seen.size, forced: false, survivors: [], durationMs: Date.now() - t0 };
     }
@@ -88,14 +91,14 @@ export async function stopTree(root: ProcessRef | null, marker: string, opts: St
   }
 
   // Grace is over: everything marked dies now, groups first so nothing forks in between.
-  procs = await marked(marker);
+  procs = await marked(marker, key);
   for (const g of groupsOf(root, procs)) signal(-g, 'SIGKILL');
   for (const p of procs) if (signalGuarded(p, 'SIGKILL')) seen.add(p.pid);
   if (root && processMatches(root)) signal(root.pid, 'SIGKILL');
 
   let survivors: ProcInfo[] = [];
   for (let i = 0; i < 20; i++) {
-    survivors = await marked(marker);
+    survivors = await marked(marker, key);
     if (survivors.length === 0) break;
     for (const p of survivors) signalGuarded(p, 'SIGKILL');
     await sleep(pollMs);

@@ -88,6 +88,7 @@ const CASES: Record<SettingKey, { wrong: string; outOfRange: string; valid: [str
   AURA_RETRY_BACKOFF_MAX_SECONDS: { wrong: 'Infinity', outOfRange: '-0.5', valid: ['1.5', 1.5] },
   AURA_KILL_GRACE_SECONDS: { wrong: '0x10', outOfRange: '601', valid: ['600', 600] },
   AURA_VERIFY_TIMEOUT: { wrong: '1e3', outOfRange: '-5', valid: ['+7', 7] },
+  AURA_ARTIFACT_HASH_MAX_MB: { wrong: 'lots', outOfRange: '-1', valid: ['0', 0] },
   AURA_TASKFILE_DEBOUNCE_MS: { wrong: '100ms', outOfRange: '10001', valid: ['0', 0] },
   AURA_LEAVE_WORKERS_ON_EXIT: { wrong: 'maybe', outOfRange: '2', valid: ['YES', true] },
   AURA_WORKER_RESOURCE_GUARD: { wrong: 'enabled?', outOfRange: '-1', valid: ['off', false] },

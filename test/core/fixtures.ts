@@ -10,8 +10,8 @@ export const at = (s: number): Date => new Date(T0.getTime() + s * 1000);
 
 // Fields the schema has gained with zod defaults (notes, classification, usage). Spread from a plain
 // object so the builders keep compiling whether or not the schema in the tree already has them.
-const TASK_DEFAULTS = { notes: '' };
-const ATTEMPT_DEFAULTS = { classification: null, usage: null };
+const TASK_DEFAULTS = { notes: '', origin: 'taskfile' as const, voidTick: false };
+const ATTEMPT_DEFAULTS = { classification: null, usage: null, contract: null, fenceMs: null };
 
 export function makeTask(id: string, patch: Partial<TaskState> = {}): TaskState {
   return {
@@ -66,6 +66,7 @@ export function makeState(tasks: TaskState[], patch: Partial<RunState> = {}): Ru
     roots: tasks.filter((t) => t.parent === null).map((t) => t.id),
     tasks: byId,
     doneAt: null,
+    taskFileWarnings: [],
     ...patch,
     pause,
     planner: patch.planner ?? null,

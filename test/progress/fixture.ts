@@ -15,6 +15,8 @@ export function attempt(over: Partial<Attempt> & { n: number }): Attempt {
     deadline: null,
     process: null,
     priorArtifacts: [],
+    contract: null,
+    fenceMs: null,
     endedAt: at('12:01:00'),
     outcome: 'exited',
     exitCode: 0,
@@ -39,6 +41,8 @@ export function task(over: Partial<TaskState> & { id: string }): TaskState {
     needs: [],
     extra: {},
     notes: '',
+    voidTick: false,
+    origin: 'taskfile',
     userChecked: false,
     line: 1,
     order: 0,
@@ -178,6 +182,7 @@ export function fixtureState(): RunState {
     doneAt: null,
     pause: null,
     planner: null,
+    taskFileWarnings: [],
   } satisfies RunState);
 }
 

@@ -8,6 +8,8 @@
 //   TORTURE_FAULT=enospc  TORTURE_AFTER_BYTES=<n>  [TORTURE_UNDER=<dir>]
 //       every write under TORTURE_UNDER (default: the .aura directory of the cwd) fails with ENOSPC
 //       once n bytes have been written there: the fallback for a full disk where no tmpfs can be mounted.
+//   TORTURE_FAULT=throw-after  TORTURE_AFTER_MS=<n>
+//       an exception nothing catches, thrown from a timer n ms after start: aura's fatal-error path.
 //   TORTURE_FAULT=erofs  [TORTURE_UNDER=<dir>]
 //       every write or create under the directory fails with EROFS (a read-only .aura where chmod
 //       does not stop root and no read-only mount can be made).
@@ -16,6 +18,12 @@ import path from 'node:path';
 
 const fault = process.env.TORTURE_FAULT;
 const isDaemon = (process.argv[1] ?? '').endsWith(`${path.sep}aura.js`);
+
+if (fault === 'throw-after' && isDaemon) {
+  setTimeout(() => {
+    throw new Error('injected fatal error (TORTURE_FAULT=throw-after)');
+  }, Number(process.env.TORTURE_AFTER_MS ?? '1000')).unref();
+}
 
 if (fault && isDaemon) {
   const fsp = fs.promises;
