@@ -190,6 +190,19 @@ export const PlannerState = z.object({
 });
 export type PlannerState = z.infer<typeof PlannerState>;
 
+/**
+ * What can spend money in this run and what limits it, as the daemon last worked it out (core/spend.ts):
+ * the run caps (null: not set), the spenders (agent backends in use, "planner"), and those of them
+ * that no cap limits.
+ */
+export const SpendCap = z.object({
+  usd: z.number().positive().nullable(),
+  tokens: z.number().int().positive().nullable(),
+  spenders: z.array(z.string()),
+  uncapped: z.array(z.string()),
+});
+export type SpendCap = z.infer<typeof SpendCap>;
+
 export const RunState = z.object({
   schemaVersion: z.literal(STATE_SCHEMA_VERSION),
   /** Random id of this run; part of every worker's marker so leftovers are recognised after a crash. */
@@ -218,6 +231,8 @@ export const RunState = z.object({
     .default(null),
   /** Null until the LLM planner first runs (and always with the rules planner). */
   planner: PlannerState.nullable().default(null),
+  /** Absent until a daemon that knows about spend caps has saved (optional, so older files still load). */
+  spendCap: SpendCap.nullish(),
 });
 export type RunState = z.infer<typeof RunState>;
 
