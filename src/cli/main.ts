@@ -4,6 +4,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { EXIT } from '../util/errors.js';
 import { registerOpsCommands } from './commands-ops.js';
 import { register as registerDoctor } from './doctor.js';
+import { register as registerInit } from './init.js';
 import { reportError } from './output.js';
 import { register as registerSetup } from './setup.js';
 import { packageVersion } from './version.js';
@@ -117,6 +118,7 @@ ${EXIT_CODES}`);
     .action((o) => run(import('./config.js').then((m) => m.configCommand(o))));
 
   registerOpsCommands(program, run);
+  registerInit(program, run);
   registerDoctor(program, run);
   registerSetup(program, run);
   return program;
