@@ -124,6 +124,11 @@ ${EXIT_CODES}`);
   return program;
 }
 
+/** The whole command tree with nothing to run: for checking what the docs show against it. */
+export function buildProgram(): Command {
+  return build(() => undefined);
+}
+
 export async function main(argv: string[]): Promise<number> {
   let pending: Promise<number> | null = null;
   const program = build((p) => {

@@ -19,14 +19,14 @@ export interface WorkerProbe {
   permissionMode: string;
 }
 
-/** What an unattended agent may do, said plainly: this is the safety fact people need first. */
+/**
+ * What an unattended agent may do, said plainly: this is the safety fact people need first. The one
+ * setting maps to every agent (codex: --sandbox danger-full-access, gemini: yolo, opencode: --auto).
+ */
 function powers(p: WorkerProbe): string {
-  if (p.backend === 'claude') {
-    return p.permissionMode === 'bypassPermissions'
-      ? 'runs with --permission-mode bypassPermissions: it may change any file and run any command this user can'
-      : `runs with --permission-mode ${p.permissionMode}`;
-  }
-  return 'runs unattended, with no approval prompts: it may change files and run commands as this user';
+  return p.permissionMode === 'bypassPermissions'
+    ? 'runs with bypassPermissions (AURA_CLAUDE_PERMISSION_MODE): it may change any file and run any command this user can'
+    : `runs with permission mode ${p.permissionMode} (AURA_CLAUDE_PERMISSION_MODE)`;
 }
 
 export function workerVerdict(p: WorkerProbe): Check {

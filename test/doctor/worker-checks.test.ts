@@ -17,9 +17,9 @@ const pick = (c: Check) => [c.status, c.detail, c.fix ?? null];
 describe('workerVerdict', () => {
   const base: WorkerProbe = { backend: 'claude', problem: null, install: 'npm install -g @anthropic-ai/claude-code', installed: true, permissionMode: 'bypassPermissions' };
   const rows: Array<[string, Partial<WorkerProbe>, string, RegExp, RegExp | null]> = [
-    ['claude can start: says what bypassPermissions allows', {}, 'ok', /^claude \(AURA_LAYER2_BACKEND\) can start; it runs with --permission-mode bypassPermissions: it may change any file and run any command this user can$/, null],
-    ['another permission mode is named', { permissionMode: 'acceptEdits' }, 'ok', /runs with --permission-mode acceptEdits$/, null],
-    ['codex runs unattended', { backend: 'codex' }, 'ok', /^codex \(AURA_LAYER2_BACKEND\) can start; it runs unattended, with no approval prompts/, null],
+    ['claude can start: says what bypassPermissions allows', {}, 'ok', /^claude \(AURA_LAYER2_BACKEND\) can start; it runs with bypassPermissions \(AURA_CLAUDE_PERMISSION_MODE\): it may change any file and run any command this user can$/, null],
+    ['another permission mode is named', { permissionMode: 'acceptEdits' }, 'ok', /runs with permission mode acceptEdits \(AURA_CLAUDE_PERMISSION_MODE\)$/, null],
+    ['codex: the same setting, the same powers', { backend: 'codex' }, 'ok', /^codex \(AURA_LAYER2_BACKEND\) can start; it runs with bypassPermissions/, null],
     ['not installed: the install command is the fix', { installed: false, problem: 'claude is not installed' }, 'warn', /is not installed: tasks without run: will be blocked$/, /^npm install -g @anthropic-ai\/claude-code$/],
     ['root without IS_SANDBOX: the problem in words', { problem: 'Claude Code refuses bypassPermissions … IS_SANDBOX=1' }, 'warn', /cannot start: Claude Code refuses bypassPermissions … IS_SANDBOX=1$/, /AURA_LAYER2_BACKEND/],
     ['custom without a command', { backend: 'custom', install: null, problem: 'the custom worker needs AURA_CUSTOM_WORKER_COMMAND' }, 'warn', /^custom \(AURA_LAYER2_BACKEND\) cannot start: the custom worker needs/, /./],
