@@ -27,6 +27,7 @@ function build(run: (p: Promise<number>) => void): Command {
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText('after', `
 Examples:
+  aura init                             start a project: task.md from the template, .aura/ in .gitignore
   aura task.md                          run the daemon on task.md (same as: aura start task.md)
   aura task.md --exit-when-done         for scripts: exit 0 once every task is verified done
   aura wake --reason "data is ready"    make the running daemon run a cycle now
