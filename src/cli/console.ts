@@ -31,6 +31,13 @@ export class DaemonConsole {
     this.print(`[${timestamp()}] ${line}`);
   };
 
+  /** A line a person must see even with --quiet (there it goes to stderr, like the config warnings). */
+  warn = (line: string): void => {
+    this.file?.write('warn', line);
+    if (this.verbosity === 'quiet') process.stderr.write(`aura: ${line}\n`);
+    else this.print(`[${timestamp()}] ${line}`);
+  };
+
   /** Detail shown only with --verbose (always in the log file). */
   debug = (line: string): void => {
     this.file?.write('debug', line);

@@ -10,7 +10,7 @@ export function doctorCommand(o: DoctorOptions): Promise<number> {
 export function register(program: Command, run: (p: Promise<number>) => void): void {
   program
     .command('doctor')
-    .description('check this machine and project: Node, agent CLIs, the LLM API, GPU, cgroups, inotify, disk, lock, config')
+    .description('check this machine and project: Node, config, agent CLIs, the worker, its login, the spend cap, the LLM API, GPU, cgroups, inotify, disk, lock')
     .option('--json', 'machine-readable: {ok, project, counts, checks[{id,name,status,detail,fix}]}')
     .option('-d, --dir <project>', 'project directory (default: nearest with .aura/, else the current one)')
     .addHelpText('after', '\nEach check is ok, warn or fail; anything not ok comes with a one-line fix.\nExits 0 when nothing fails (warnings allowed), 1 otherwise.')

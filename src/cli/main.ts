@@ -4,6 +4,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { EXIT } from '../util/errors.js';
 import { registerOpsCommands } from './commands-ops.js';
 import { register as registerDoctor } from './doctor.js';
+import { register as registerInit } from './init.js';
 import { reportError } from './output.js';
 import { register as registerSetup } from './setup.js';
 import { packageVersion } from './version.js';
@@ -26,6 +27,7 @@ function build(run: (p: Promise<number>) => void): Command {
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText('after', `
 Examples:
+  aura init                             start a project: task.md from the template, .aura/ in .gitignore
   aura task.md                          run the daemon on task.md (same as: aura start task.md)
   aura task.md --exit-when-done         for scripts: exit 0 once every task is verified done
   aura wake --reason "data is ready"    make the running daemon run a cycle now
@@ -117,9 +119,15 @@ ${EXIT_CODES}`);
     .action((o) => run(import('./config.js').then((m) => m.configCommand(o))));
 
   registerOpsCommands(program, run);
+  registerInit(program, run);
   registerDoctor(program, run);
   registerSetup(program, run);
   return program;
+}
+
+/** The whole command tree with nothing to run: for checking what the docs show against it. */
+export function buildProgram(): Command {
+  return build(() => undefined);
 }
 
 export async function main(argv: string[]): Promise<number> {

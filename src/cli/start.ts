@@ -63,6 +63,7 @@ export async function startCommand(file: string, o: StartOptions): Promise<numbe
     exitWhenDone: !!o.exitWhenDone,
     leaveWorkers: config.AURA_LEAVE_WORKERS_ON_EXIT,
     log: out.log,
+    warn: out.warn,
     debug: out.debug,
     console: out,
     version: packageVersion(),

@@ -49,6 +49,7 @@ import { plannerCycle, describeChange } from './planner-bridge.js';
 import { lineDiff } from '../core/line-diff.js';
 import { stripComments } from '../taskfile/comments.js';
 import { TaskFileProbe, type FileStamp } from './watch.js';
+import { reviewSpendCap } from './spend-review.js';
 
 /** Statuses a task summary is written for. */
 const FINAL: ReadonlySet<TaskState['status']> = new Set(['done', 'failed', 'blocked', 'archived']);
@@ -65,6 +66,8 @@ export interface CycleDeps {
   taskFile: string;
   log: (line: string) => void;
   debug: (line: string) => void;
+  /** Said even with --quiet (a missing spend cap); defaults to log. */
+  warn?: (line: string) => void;
   wake: (reason: string) => void;
   daemonInfo: DaemonInfoFn;
   /** Replaces the Anthropic client (tests, benchmarks). */
@@ -239,6 +242,7 @@ export class Cycle {
       if (this.llm) this.d.log(msg);
       else this.d.debug(msg);
     }
+    this.reviewSpend(true);
     if (this.d.config.AURA_WORKER_CGROUP_SCOPES) {
       this.cgroup = await detectCgroup();
       const msg = this.cgroup.available
@@ -252,6 +256,15 @@ export class Cycle {
       this.d.log(msg);
     });
     await this.commit();
+  }
+
+  /** Records what can spend and what caps it; warns at start and whenever the uncapped set changes. */
+  private reviewSpend(atStart: boolean): void {
+    const { cap, warning } = reviewSpendCap(this.state, this.d.config, atStart);
+    this.state.spendCap = cap;
+    if (!warning) return;
+    this.journalNow({ kind: 'warning', msg: warning, data: { spendCap: cap } });
+    (this.d.warn ?? this.d.log)(`warning: ${warning}`);
   }
 
   /** Used by recovery to re-check tasks that were verifying when the last daemon died. */
@@ -394,6 +407,7 @@ export class Cycle {
     }
 
     await this.checkBudget();
+    this.reviewSpend(false);
 
     // decide + apply
     // Bookkeeping first (blocks, unblocks, group checks), planned again until it settles, so a group

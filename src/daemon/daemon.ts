@@ -43,6 +43,8 @@ export interface DaemonOptions {
   exitWhenDone: boolean;
   leaveWorkers: boolean;
   log: (line: string) => void;
+  /** Warnings a person must see even with --quiet; defaults to log. */
+  warn?: (line: string) => void;
   /** Per-cycle detail (--verbose); defaults to nothing. */
   debug?: (line: string) => void;
   /** The foreground console: the rotating log file and the live status line (optional in tests). */
@@ -113,6 +115,7 @@ export class Daemon {
         taskFile: this.opts.taskFile,
         log: this.opts.log,
         debug: this.opts.debug ?? (() => undefined),
+        warn: this.opts.warn ?? this.opts.log,
         wake: (reason) => this.wakes.wakeNoWait(reason),
         daemonInfo: () => ({ pid: process.pid, ...this.infoNow() }),
       });

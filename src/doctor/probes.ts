@@ -9,8 +9,11 @@ import { layoutFor } from '../store/layout.js';
 import { AuraError } from '../util/errors.js';
 import { detectCgroup } from '../watchdog/cgroup.js';
 import { runCommand, type RunCommand } from '../watchdog/run-command.js';
-import { backends } from '../workers/agents/index.js';
-import { which } from '../workers/registry.js';
+import { plannerSpends } from '../core/spend.js';
+import { backends, isAgentName } from '../workers/agents/index.js';
+import { claudeEnv } from '../workers/agents/claude.js';
+import { which, workerProblem } from '../workers/registry.js';
+import { AGENT_CLIS } from './agents.js';
 import { probeApi } from './api.js';
 import { authStyle } from '../planner/auth-style.js';
 import {
@@ -26,8 +29,9 @@ import {
   lockVerdict,
   nodeVerdict,
 } from './checks.js';
+import { claudeAuthVerdict, spendVerdict, workerVerdict } from './worker-checks.js';
 
-export const AGENTS = ['claude', 'codex', 'opencode', 'gemini'] as const;
+export const AGENTS = AGENT_CLIS;
 const TOOL_TIMEOUT_MS = 10_000;
 
 export interface DoctorContext {
@@ -36,6 +40,8 @@ export interface DoctorContext {
   homeDir: string;
   cwd: string;
   run?: RunCommand;
+  /** Whose permissions a worker would run with (tests pretend to be root or not). */
+  uid?: number;
 }
 
 function loadConfigProbe(ctx: DoctorContext): { probe: ConfigProbe; config: Config | null } {
@@ -108,28 +114,75 @@ async function lockCheck(ctx: DoctorContext): Promise<Check> {
   return lockVerdict({ lock: r && { pid: r.info.pid, alive: r.alive, startedAt: r.info.startedAt }, display });
 }
 
-/** Every check, in report order. */
-export async function runChecks(ctx: DoctorContext): Promise<Check[]> {
+function workerCheck(ctx: DoctorContext, config: Config | null): Check {
+  if (config === null) return workerVerdict({ backend: 'unknown', problem: 'the configuration is invalid (see the config check)', install: null, installed: false, permissionMode: '' });
+  const backend = config.AURA_LAYER2_BACKEND;
+  const agent = isAgentName(backend) ? backends[backend] : null;
+  const problem = backend === 'shell' ? null : workerProblem({}, config, ctx.env, ctx.uid ?? process.getuid?.() ?? -1);
+  return workerVerdict({
+    backend,
+    problem,
+    install: agent && backend !== 'custom' ? agent.install : null,
+    installed: agent?.bin ? which(agent.bin, ctx.env) !== null : true,
+    permissionMode: config.AURA_CLAUDE_PERMISSION_MODE,
+  });
+}
+
+/** Asks claude itself, with the environment a claude worker gets (an allowlist: no AURA_* keys). */
+async function claudeAuthCheck(ctx: DoctorContext, config: Config | null): Promise<Check | null> {
+  const found = which(backends.claude.bin, ctx.env);
+  if (found === null) return null; // the agent.claude check already says it is missing
+  const run = await (ctx.run ?? runCommand)([found, 'auth', 'status', '--json'], { timeoutMs: TOOL_TIMEOUT_MS, env: claudeEnv(ctx.env) });
+  return claudeAuthVerdict({ run, auraKeySet: !!config?.AURA_API_KEY });
+}
+
+function spendCheck(config: Config | null): Check | null {
+  if (config === null) return null;
+  const b = config.AURA_LAYER2_BACKEND;
+  return spendVerdict({
+    agent: b === 'shell' ? null : b,
+    planner: plannerSpends(config),
+    usd: config.AURA_RUN_BUDGET_USD,
+    tokens: config.AURA_RUN_TOKEN_BUDGET,
+  });
+}
+
+/** A check's id without running it: what `aura init` selects by. */
+export type CheckId = string;
+
+/**
+ * Every check, in report order, or only those `only` accepts (checked before probing, so an
+ * unselected check costs nothing: no process, no network).
+ */
+export async function runChecks(ctx: DoctorContext, only: (id: CheckId) => boolean = () => true): Promise<Check[]> {
   const { probe: cfg, config } = loadConfigProbe(ctx);
-  const [agents, api, gpu, cgroup, lock] = await Promise.all([
-    Promise.all(AGENTS.map((a) => agentCheck(a, ctx, config))),
-    apiCheck(config, cfg.ok),
-    gpuCheck(ctx),
-    detectCgroup(),
-    lockCheck(ctx),
+  const want = <T>(id: CheckId, f: () => T): T | null => (only(id) ? f() : null);
+  const [agents, api, gpu, cgroup, lock, auth] = await Promise.all([
+    Promise.all(AGENTS.filter((a) => only(`agent.${a}`)).map((a) => agentCheck(a, ctx, config))),
+    want('api', () => apiCheck(config, cfg.ok)),
+    want('gpu', () => gpuCheck(ctx)),
+    want('cgroup', () => detectCgroup()),
+    want('lock', () => lockCheck(ctx)),
+    want('auth.claude', () => claudeAuthCheck(ctx, config)),
   ]);
-  return [
-    nodeVerdict(process.versions.node),
-    configVerdict(cfg),
+  const checks: Array<Check | null> = [
+    want('node', () => nodeVerdict(process.versions.node)),
+    want('config', () => configVerdict(cfg)),
     ...agents,
+    want('worker', () => workerCheck(ctx, config)),
+    auth,
+    want('spend', () => spendCheck(config)),
     api,
     gpu,
-    cgroupVerdict(cgroup, config?.AURA_WORKER_CGROUP_SCOPES === true),
-    inotifyVerdict({
-      watches: readNumber('/proc/sys/fs/inotify/max_user_watches'),
-      instances: readNumber('/proc/sys/fs/inotify/max_user_instances'),
-    }),
-    diskCheck(ctx),
+    cgroup && cgroupVerdict(cgroup, config?.AURA_WORKER_CGROUP_SCOPES === true),
+    want('inotify', () =>
+      inotifyVerdict({
+        watches: readNumber('/proc/sys/fs/inotify/max_user_watches'),
+        instances: readNumber('/proc/sys/fs/inotify/max_user_instances'),
+      }),
+    ),
+    want('disk', () => diskCheck(ctx)),
     lock,
   ];
+  return checks.filter((c): c is Check => c !== null);
 }

@@ -19,15 +19,20 @@ export function toJson(checks: Check[], project: string): DoctorJson {
   return { ok: counts.fail === 0, project, counts, checks };
 }
 
-export function renderText(checks: readonly Check[], project: string): string {
-  const width = Math.max(...checks.map((c) => c.name.length));
-  const lines = [`aura doctor: ${project}`, ''];
+/** The checks as aligned lines with their fixes, and the one-line tally; `aura init` prints these too. */
+export function checkLines(checks: readonly Check[], indent = '  '): string[] {
+  const width = Math.max(0, ...checks.map((c) => c.name.length));
+  const lines: string[] = [];
   for (const c of checks) {
-    lines.push(`  ${c.status.padEnd(4)}  ${c.name.padEnd(width)}  ${c.detail}`);
-    if (c.fix) lines.push(`        ${' '.repeat(width)}  fix: ${c.fix}`);
+    lines.push(`${indent}${c.status.padEnd(4)}  ${c.name.padEnd(width)}  ${c.detail}`);
+    if (c.fix) lines.push(`${indent}      ${' '.repeat(width)}  fix: ${c.fix}`);
   }
   const n = countStatuses(checks);
   const plural = (k: number, w: string) => `${k} ${w}${k === 1 ? '' : 's'}`;
   lines.push('', n.fail === 0 && n.warn === 0 ? 'all checks passed' : `${plural(n.fail, 'failure')}, ${plural(n.warn, 'warning')}`);
-  return lines.join('\n');
+  return lines;
+}
+
+export function renderText(checks: readonly Check[], project: string): string {
+  return [`aura doctor: ${project}`, '', ...checkLines(checks)].join('\n');
 }

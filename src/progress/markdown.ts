@@ -17,6 +17,7 @@ export function renderMarkdown(view: ProgressView, template: string): string {
   const page = fill(template, {
     goal: inline(view.goal) || 'Untitled goal',
     overall: overallSection(view),
+    spend: spendSection(view),
     generated: generatedLine(view),
     tasks: view.tasks.length > 0 ? taskList(view.tasks, false) : '_No tasks in task.md yet._',
     workers: workersTable(view),
@@ -47,6 +48,16 @@ function overallSection(view: ProgressView): string {
   // progress.md lives in .aura/state/; the summaries beside it in .aura/summaries/.
   if (overall.state === 'done') lines.push('', 'Final report: [../summaries/final-report.md](../summaries/final-report.md) · per-task summaries in `.aura/summaries/`');
   return lines.join('\n');
+}
+
+/** Near the top, because it is about money: a quote block when nothing limits the spending. */
+function spendSection(view: ProgressView): string {
+  const s = view.spend;
+  if (!s) return '';
+  // The text is aura's own words (setting and backend names), never user input: only the setting
+  // names need marking up.
+  const text = `${s.text.charAt(0).toUpperCase()}${s.text.slice(1)}`.replace(/AURA_[A-Z_]+/g, (k) => code(k));
+  return s.warning ? `> ⚠ ${text.replace(/^No spend cap/, '**No spend cap**')}` : `_${text}_`;
 }
 
 function generatedLine(view: ProgressView): string {

@@ -1,6 +1,7 @@
 // `aura status --json`: a stable, machine-readable shape. The zod schema is the contract (scripts and
 // tests parse with it); values are raw (ISO times, ms, untruncated text) — formatting is for people.
 import { addUsage, emptyTotals, runTotals, type Totals } from '../core/budget.js';
+import { spendWarning } from '../core/spend.js';
 import { z } from 'zod';
 import type { RunState } from '../store/schema.js';
 import { TaskStatus } from '../store/schema.js';
@@ -59,6 +60,23 @@ export const TaskJson = z.object({
 });
 export type TaskJson = z.infer<typeof TaskJson>;
 
+/**
+ * What can spend money in the run and what limits it. `uncapped` lists the spenders no cap limits
+ * ("no spend cap"); `warning` says it in words. Empty `spenders` (shell workers, rules planner):
+ * nothing can spend.
+ */
+export const SpendCapJson = z.object({
+  /** AURA_RUN_BUDGET_USD, null when not set. */
+  usd: z.number().positive().nullable(),
+  /** AURA_RUN_TOKEN_BUDGET, null when not set. */
+  tokens: z.number().int().positive().nullable(),
+  /** Agent backends in use ("claude", "codex", …) and "planner" when the LLM planner runs. */
+  spenders: z.array(z.string()),
+  uncapped: z.array(z.string()),
+  warning: z.string().nullable(),
+});
+export type SpendCapJson = z.infer<typeof SpendCapJson>;
+
 export const StatusJson = z.object({
   goal: z.string(),
   state: OverallState,
@@ -74,6 +92,8 @@ export const StatusJson = z.object({
   taskFileWarnings: z.array(z.string()),
   /** The whole run, every attempt of every task. */
   usage: UsageJson,
+  /** Null when the run was last saved by an aura that did not record it. */
+  spendCap: SpendCapJson.nullable(),
   /** Set while nothing new is started (a run budget was reached). */
   pause: z.object({ kind: z.string(), reason: z.string(), since: z.string() }).nullable(),
   /** The LLM planner's mode and spend; null with the rules planner. */
@@ -122,6 +142,7 @@ export function statusJson(state: RunState, daemon: DaemonInfo, now: Date): Stat
     tasks: [...forest.live, ...forest.archived].map((n) => taskJson(n, t)),
     taskFileWarnings: state.taskFileWarnings ?? [],
     usage: usageJson(runTotals(state)),
+    spendCap: state.spendCap ? { ...state.spendCap, warning: spendWarning(state.spendCap) } : null,
     pause: state.pause,
     planner: state.planner
       ? { mode: state.planner.mode, reason: state.planner.reason, requests: state.planner.calls, usage: usageJson(addUsage(emptyTotals(), state.planner.usage)) }

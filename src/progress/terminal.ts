@@ -15,6 +15,7 @@ export function renderStatusText(view: ProgressView): string {
   const lines: string[] = [];
   lines.push(`aura · ${view.goal}`);
   lines.push(...wrap(view.overall.line, '  '));
+  if (view.spend) lines.push(...wrapWords(`${view.spend.warning ? '⚠ ' : ''}${view.spend.text}`, '  '));
   lines.push(daemonLine(view));
   lines.push('');
   lines.push(`Tasks: ${countsText(view.counts)}`);
@@ -95,6 +96,23 @@ function wrap(line: string, indent: string): string[] {
     if (cur !== '' && Array.from(next).length > LINE_MAX) {
       out.push(`${cur},`);
       cur = `${indent}${piece}`;
+    } else {
+      cur = next;
+    }
+  }
+  out.push(cur);
+  return out;
+}
+
+/** Breaks a sentence at spaces so it stays within LINE_MAX, later lines indented. */
+function wrapWords(text: string, indent: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  for (const word of text.split(' ')) {
+    const next = cur === '' ? word : `${cur} ${word}`;
+    if (cur !== '' && Array.from(next).length > LINE_MAX) {
+      out.push(cur);
+      cur = `${indent}${word}`;
     } else {
       cur = next;
     }

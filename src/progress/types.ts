@@ -144,6 +144,14 @@ export interface TotalsView {
   planner: string | null;
 }
 
+/** The run's spend cap as people read it; null when nothing in the run can spend (or it is not known). */
+export interface SpendView {
+  /** Something can spend with no cap limiting it. */
+  warning: boolean;
+  /** "no spend cap: claude workers can spend without limit; set …", or "spend cap: $5 for the whole run". */
+  text: string;
+}
+
 export interface DaemonView {
   pid: number | null;
   mode: DaemonMode;
@@ -158,6 +166,7 @@ export interface ProgressView {
   stateUpdatedAt: string;
   journalSeq: number;
   overall: OverallView;
+  spend: SpendView | null;
   counts: Record<TaskStatus, number>;
   daemon: DaemonView;
   /** Live tasks in task.md order, nested. */

@@ -1,6 +1,7 @@
 // buildView: state + journal tail + daemon facts + the clock → the progress view model. Pure: no
 // I/O and no Date.now(), so the same input always renders the same page (and tests can pin `now`).
 import { runTotals } from '../core/budget.js';
+import { spendLine, spendWarning } from '../core/spend.js';
 import type { JournalEntry, RunState } from '../store/schema.js';
 import { clip, clockTime, duration, elapsedMs, parseTime, shortClock, stamp } from './format.js';
 import { countByStatus, overallOf } from './overall.js';
@@ -25,6 +26,7 @@ export function buildView(input: ProgressInput): ProgressView {
     stateUpdatedAt: stamp(state.updatedAt),
     journalSeq: state.journalSeq,
     overall: overallOf(state, counts, daemon, now),
+    spend: spendView(state),
     counts,
     daemon: daemonView(daemon, now),
     tasks: forest.live.map((n) => taskView(n, now)),
@@ -34,6 +36,12 @@ export function buildView(input: ProgressInput): ProgressView {
     decisions: decisionsOf(input.journalTail, state, now),
     totals: totalsOf(state, counts.archived, now),
   };
+}
+
+function spendView(state: RunState): ProgressView['spend'] {
+  const cap = state.spendCap ?? null;
+  const text = spendLine(cap);
+  return cap && text ? { warning: spendWarning(cap) !== null, text } : null;
 }
 
 function daemonView(d: DaemonInfo, now: Date): DaemonView {

@@ -232,6 +232,19 @@ export const PlannerState = z.object({
 });
 export type PlannerState = z.infer<typeof PlannerState>;
 
+/**
+ * What can spend money in this run and what limits it, as the daemon last worked it out (core/spend.ts):
+ * the run caps (null: not set), the spenders (agent backends in use, "planner"), and those of them
+ * that no cap limits.
+ */
+export const SpendCap = z.object({
+  usd: z.number().positive().nullable(),
+  tokens: z.number().int().positive().nullable(),
+  spenders: z.array(z.string()),
+  uncapped: z.array(z.string()),
+});
+export type SpendCap = z.infer<typeof SpendCap>;
+
 export const RunState = z.object({
   schemaVersion: z.literal(STATE_SCHEMA_VERSION),
   /** Random id of this run; part of every worker's marker so leftovers are recognised after a crash. */
@@ -262,6 +275,8 @@ export const RunState = z.object({
   planner: PlannerState.nullable().default(null),
   /** Non-fatal findings in the task file as last applied (shown in progress.md until fixed). */
   taskFileWarnings: z.array(z.string()).default([]),
+  /** Absent until a daemon that knows about spend caps has saved (optional, so older files still load). */
+  spendCap: SpendCap.nullish(),
 });
 export type RunState = z.infer<typeof RunState>;
 

@@ -6,10 +6,12 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { SETTING_KEYS, SETTINGS } from '../../src/config/schema.js';
 import { renderEnvExample } from '../../src/config/show.js';
+import { buildProgram } from '../../src/cli/main.js';
+import { auraCalls, checkMarkdown } from './cli-usage.js';
 import { REPO, runAura } from '../helpers/aura.js';
 
 const read = (f: string) => readFileSync(path.join(REPO, f), 'utf8');
-const COMMANDS = ['start', 'wake', 'status', 'progress', 'stop', 'kill', 'retry', 'pause', 'resume', 'history', 'config', 'doctor', 'setup', 'summaries', 'logs', 'changelog', 'projects', 'clean-workspaces'];
+const COMMANDS = ['start', 'wake', 'status', 'progress', 'stop', 'kill', 'retry', 'pause', 'resume', 'history', 'config', 'init', 'doctor', 'setup', 'summaries', 'logs', 'changelog', 'projects', 'clean-workspaces'];
 
 test('.env.example lists every setting, with placeholders only', () => {
   const text = read('.env.example');
@@ -42,4 +44,16 @@ test('the README quick start names the commands that CI runs', () => {
   assert.ok(readme.includes('npm test'));
   assert.ok(ci.includes('npm start -- tasks/example_mission.md --exit-when-done'), '.ci/run runs the quick start');
   assert.match(ci, /^npm test/m, '.ci/run runs the README test command');
+});
+
+test('every aura command and flag the README shows exists (checked against the real program)', () => {
+  const readme = read('README.md');
+  assert.ok(auraCalls(readme).length >= 40, 'the checker finds the README\'s command lines');
+  assert.deepEqual(checkMarkdown(readme, buildProgram()), []);
+});
+
+test('the task files the README points people to show real commands too', () => {
+  for (const f of ['templates/task.md', 'tasks/example_mission.md', 'tasks/agent-mission/task.md']) {
+    assert.deepEqual(checkMarkdown(read(f), buildProgram()), [], f);
+  }
 });

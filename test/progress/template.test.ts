@@ -7,7 +7,7 @@ import { loadProgressTemplate, PROGRESS_TEMPLATE_PATH } from '../../src/progress
 import { fill, placeholders, TemplateError } from '../../src/progress/template.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const SECTIONS = ['goal', 'overall', 'generated', 'tasks', 'workers', 'decisions', 'removed', 'totals'];
+const SECTIONS = ['goal', 'overall', 'spend', 'generated', 'tasks', 'workers', 'decisions', 'removed', 'totals'];
 
 describe('progress template', () => {
   it('fills placeholders, spaces allowed', () => {
