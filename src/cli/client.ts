@@ -17,6 +17,17 @@ export async function sendToDaemon(projectDir: string, req: ControlRequest, time
   } catch (err) {
     const code = errnoCode(err);
     if (code === 'ENOENT' || code === 'ECONNREFUSED') throw none();
+    if (code === 'EACCES' || code === 'EPERM') {
+      // Not a storage problem: the socket (or its directory) belongs to someone else.
+      throw new AuraError(
+        'NO_DAEMON',
+        `cannot reach the aura daemon (PID ${lock.info.pid}) through ${lock.info.socketPath}: permission denied`,
+        'the daemon belongs to another user; run this command as the user who started it',
+      );
+    }
+    if (code === 'ENOTSOCK' || code === 'ECONNRESET') {
+      throw new AuraError('NO_DAEMON', `${lock.info.socketPath} is not the aura daemon's control socket (${code})`, 'stop the daemon (kill ' + lock.info.pid + ') and start it again');
+    }
     if (code === 'ETIMEDOUT') {
       throw new AuraError('NO_DAEMON', `the aura daemon (PID ${lock.info.pid}) did not answer within ${timeoutMs / 1000}s`, 'it may be stuck; `kill ' + lock.info.pid + '` stops it');
     }

@@ -1,5 +1,6 @@
 // `aura <task-file>` / `aura start <task-file>`: validate everything first (a bad task file or a bad
 // setting exits 2 having written nothing), then run the daemon in the foreground.
+import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../config/load.js';
@@ -45,6 +46,7 @@ export function flagOverrides(o: StartOptions): Record<string, string> {
 export async function startCommand(file: string, o: StartOptions): Promise<number> {
   const taskFile = path.resolve(file);
   const projectDir = o.project ? path.resolve(o.project) : path.dirname(taskFile);
+  checkPlacement(file, taskFile, projectDir);
   const out = new DaemonConsole(o.quiet ? 'quiet' : o.verbose ? 'verbose' : 'normal');
   const { config, warnings } = loadConfig({ projectDir, env: process.env, homeDir: os.homedir(), flags: flagOverrides(o) });
   for (const w of warnings) process.stderr.write(`aura: warning: ${w}\n`);
@@ -69,4 +71,25 @@ export async function startCommand(file: string, o: StartOptions): Promise<numbe
     version: packageVersion(),
   });
   return daemon.run(text);
+}
+
+/** Problems with where aura was asked to run, said plainly before anything is read or written. */
+function checkPlacement(given: string, taskFile: string, projectDir: string): void {
+  // Node sees a path with bytes that are not UTF-8 as a string with U+FFFD in it, which then names
+  // no file at all: "does not exist" would send the person looking for the wrong problem.
+  if (taskFile.includes('\uFFFD') && !existsSync(taskFile)) {
+    throw new AuraError(
+      'BAD_USAGE',
+      `the path ${JSON.stringify(taskFile)} contains a name that is not valid UTF-8 (shown as \uFFFD), which Node.js cannot open by name`,
+      'rename that directory (or file) to a UTF-8 name, e.g. with `convmv` or `mv`, then run aura again',
+    );
+  }
+  const inside = projectDir.split(path.sep).includes('.aura');
+  if (inside) {
+    throw new AuraError(
+      'BAD_USAGE',
+      `${given} is inside an .aura directory (aura's own state); running there would make ${path.join(projectDir, '.aura')}`,
+      "keep the task file in the project itself (e.g. next to the .aura directory), or point --project at the project",
+    );
+  }
 }

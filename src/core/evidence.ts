@@ -50,13 +50,13 @@ export function freshness(fact: ArtifactFact, prior: PriorArtifact | undefined, 
     const born = st.birthtimeMs ?? st.mtimeMs;
     if (fenceMs !== null && born < fenceMs) {
       const what = st.symlink ? 'a symlink to something' : (st.nlink ?? 1) > 1 ? 'a hard link to a file' : st.isDirectory ? 'a directory' : 'a file';
-      return { fresh: false, why: `${what} that existed before this attempt started, not written by it` };
+      return { fresh: false, why: `not written during this attempt: ${what} that existed before it started` };
     }
     return { fresh: true };
   }
   if (prior.digest !== undefined && st.digest) {
     if (st.digest !== prior.digest) return { fresh: true };
-    return { fresh: false, why: 'its content is the same as before the attempt started (a new timestamp alone does not count)' };
+    return { fresh: false, why: 'not written during this attempt: its content is the same as before it started (a new timestamp alone does not count)' };
   }
   const moved = st.mtimeMs !== prior.mtimeMs || st.ino !== prior.ino || st.size !== prior.size;
   return moved ? { fresh: true } : { fresh: false, why: 'not written during this attempt (unchanged since before it started)' };

@@ -12,6 +12,7 @@ import { spawnMarked, type Spawned } from '../workers/spawn.js';
 import { DEFAULT_HASH_LIMITS, filesystemFence, snapshotPriors, type HashLimits } from './artifacts.js';
 import { buildBrief, guidanceFrom } from './brief.js';
 import { contractOf } from '../core/contract.js';
+import { userUmask } from '../util/umask.js';
 
 // Two levels up from src/daemon or dist/daemon is the package root; the runner always runs built.
 const RUNNER = fileURLToPath(new URL('../../dist/workers/runner.js', import.meta.url));
@@ -95,7 +96,13 @@ export async function launch(i: LaunchInput): Promise<Spawned> {
     run: i.task.run,
     parentEnv: i.parentEnv,
   });
-  const spec: RunnerSpec = { argv: [...i.argvPrefix, ...argv], cwd: i.layout.project, backend: i.worker.name, capBytes: Math.round(i.config.AURA_OUTPUT_CAP_MB * 1024 * 1024) };
+  const spec: RunnerSpec = {
+    argv: [...i.argvPrefix, ...argv],
+    cwd: i.layout.project,
+    backend: i.worker.name,
+    capBytes: Math.round(i.config.AURA_OUTPUT_CAP_MB * 1024 * 1024),
+    umask: userUmask(),
+  };
   const specFile = path.join(abs, 'runner.json');
   await writeFile(specFile, JSON.stringify(spec, null, 2));
   return spawnMarked({

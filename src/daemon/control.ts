@@ -1,11 +1,11 @@
 // The daemon's local control socket: how `aura wake`, `aura stop` (and later commands) reach the
 // running daemon directly instead of through a polled file. One JSON object per line each way.
-import { createHash } from 'node:crypto';
-import { unlinkSync } from 'node:fs';
+import { chmodSync, unlinkSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { errnoCode } from '../util/errors.js';
+import { AuraError, errnoCode } from '../util/errors.js';
 
 export interface ControlRequest {
   cmd: string;
@@ -16,13 +16,37 @@ export type ControlReply = { ok: true; [k: string]: unknown } | { ok: false; err
 export type ControlHandler = (req: ControlRequest) => Promise<ControlReply>;
 
 const MAX_SOCKET_PATH = 100; // sun_path is 108 bytes on Linux; keep a margin
+/** A client must send its request within this long; an idle connection is closed. */
+export const IDLE_TIMEOUT_MS = 5000;
+/** Connections open at once; more are refused until some close. */
+export const MAX_CONNECTIONS = 64;
 
-/** `.aura/run/aura.sock`, or a short path under the temp dir when the project path is too deep. */
-export function socketPathFor(runDir: string): string {
+/**
+ * `.aura/run/aura.sock` (private: .aura is 0700), or, when the project path is too deep for a socket
+ * path, a socket in a fresh directory made with mkdtemp (mode 0700, an unpredictable name) under
+ * $XDG_RUNTIME_DIR or the temp dir: nobody else can have made it first. Clients find it in the lock.
+ */
+export async function chooseSocketPath(runDir: string): Promise<{ socketPath: string; privateDir: string | null }> {
   const p = path.join(runDir, 'aura.sock');
-  if (Buffer.byteLength(p) <= MAX_SOCKET_PATH) return p;
-  const h = createHash('sha256').update(runDir).digest('hex').slice(0, 16);
-  return path.join(os.tmpdir(), `aura-${h}.sock`);
+  if (Buffer.byteLength(p) <= MAX_SOCKET_PATH) return { socketPath: p, privateDir: null };
+  const uid = process.getuid?.() ?? 0;
+  const bases = [process.env.XDG_RUNTIME_DIR, os.tmpdir()].filter((b): b is string => !!b && b.startsWith('/'));
+  for (const base of bases) {
+    let dir: string;
+    try {
+      dir = await mkdtemp(path.join(base, `aura-${uid}-`));
+    } catch {
+      continue; // not writable here: the next candidate
+    }
+    const socketPath = path.join(dir, 's');
+    if (Buffer.byteLength(socketPath) <= MAX_SOCKET_PATH) return { socketPath, privateDir: dir };
+    await rm(dir, { recursive: true, force: true });
+  }
+  throw new AuraError(
+    'BAD_USAGE',
+    `the project path is too long for a control socket (${Buffer.byteLength(p)} bytes; at most ${MAX_SOCKET_PATH}) and no short private directory could be made under ${bases.join(' or ')}`,
+    'set TMPDIR to a short writable directory (e.g. /tmp), or run aura from a shorter path',
+  );
 }
 
 export class ControlServer {
@@ -38,6 +62,8 @@ export class ControlServer {
       if (errnoCode(err) !== 'ENOENT') throw err;
     }
     const server = net.createServer((sock) => this.serve(sock));
+    // Bounded: 200 idle connections from another process must not pile up for ever.
+    server.maxConnections = MAX_CONNECTIONS;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(this.socketPath, () => {
@@ -45,6 +71,8 @@ export class ControlServer {
         resolve();
       });
     });
+    // Owner only, whatever the umask was (its directory is private too).
+    chmodSync(this.socketPath, 0o600);
     server.unref();
     this.server = server;
   }
@@ -53,6 +81,8 @@ export class ControlServer {
     let buf = '';
     sock.setEncoding('utf8');
     sock.on('error', () => sock.destroy()); // a client that hangs up early is not our problem
+    // A request arrives at once or not at all: an idle connection is closed, not held.
+    sock.setTimeout(IDLE_TIMEOUT_MS, () => sock.destroy());
     sock.on('data', (chunk: string) => {
       buf += chunk;
       if (buf.length > 64 * 1024) {
@@ -63,6 +93,8 @@ export class ControlServer {
       if (nl < 0) return;
       const line = buf.slice(0, nl);
       buf = '';
+      // The answer may take a while (a wake waits for its cycle to start): no idle timeout now.
+      sock.setTimeout(0);
       let req: ControlRequest;
       try {
         req = JSON.parse(line) as ControlRequest;

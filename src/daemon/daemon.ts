@@ -14,7 +14,7 @@
 //
 // Every cycle: gather (task.md, worker exits, evidence) → decide (rules planner) → apply (spawn,
 // block, check) → persist (journal first, then the state snapshot) → render progress.md → sleep.
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import type { Config } from '../config/schema.js';
 import type { RunState } from '../store/schema.js';
 import { Journal } from '../store/journal.js';
@@ -22,7 +22,9 @@ import { layoutFor, type Layout } from '../store/layout.js';
 import { acquireLock, type LockHandle } from '../store/lock.js';
 import { StateStore } from '../store/state-store.js';
 import { AuraError, storageError } from '../util/errors.js';
-import { ControlServer, socketPathFor, type ControlReply, type ControlRequest } from './control.js';
+import { ControlServer, chooseSocketPath, type ControlReply, type ControlRequest } from './control.js';
+import { ensurePrivateRoot } from '../store/private-root.js';
+import { makeFilesPrivate } from '../util/umask.js';
 import { SHUTDOWN_REASON } from '../core/tree.js';
 import { RUN_KEY, stopTree } from '../workers/tree-kill.js';
 import { Cycle } from './cycle.js';
@@ -70,6 +72,14 @@ export class Daemon {
   private signalHandlers: Array<[NodeJS.Signals, () => void]> = [];
   private signalWhileStarting: NodeJS.Signals | null = null;
   private fatalHandlers: ((err: unknown) => void) | null = null;
+  /** The private directory holding the socket when the project path is too deep for one in .aura/run. */
+  private socketDir: string | null = null;
+
+  private async removeSocketDir(): Promise<void> {
+    const dir = this.socketDir;
+    this.socketDir = null;
+    if (dir) await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+  }
   /** --once: the one cycle ran; nothing new starts, and the daemon exits when its workers have ended. */
   private settling = false;
 
@@ -87,19 +97,28 @@ export class Daemon {
     // Handlers first: a signal while starting up is remembered and honoured as soon as the daemon
     // can drain, instead of killing it between its first save and its lock release.
     this.installSignals();
+    // Everything aura writes from here on is its owner's alone; workers get the person's umask back.
+    makeFilesPrivate();
+    await ensurePrivateRoot(L.root);
     await mkdir(L.stateDir, { recursive: true });
     await mkdir(L.memoryDir, { recursive: true });
     await mkdir(L.workspaceDir, { recursive: true });
     await mkdir(L.runDir, { recursive: true });
-    const socketPath = socketPathFor(L.runDir);
+    const { socketPath, privateDir } = await chooseSocketPath(L.runDir);
+    this.socketDir = privateDir;
     // Lets `ps` (and the lock's liveness check, which looks for "aura" in the command line) see
     // what this process is, however it was started.
     process.title = `aura ${this.opts.taskFile}`;
-    this.lock = await acquireLock(L, {
-      socketPath,
-      version: this.opts.version,
-      taskFile: this.opts.taskFile,
-    });
+    try {
+      this.lock = await acquireLock(L, {
+        socketPath,
+        version: this.opts.version,
+        taskFile: this.opts.taskFile,
+      });
+    } catch (err) {
+      await this.removeSocketDir();
+      throw err;
+    }
     try {
       const store = new StateStore(L);
       const loaded = await store.load();
@@ -397,6 +416,7 @@ export class Daemon {
     this.watcher = null;
     await this.control?.close();
     this.control = null;
+    await this.removeSocketDir();
     await this.journal?.close();
     this.journal = null;
     await this.lock?.release();

@@ -26,6 +26,7 @@ export function tail(text: string, lines = 20, chars = 2000): string {
 export async function runVerify(job: VerifyJob): Promise<VerifyCheck> {
   const t0 = Date.now();
   const spawned = await spawnMarked({
+    userUmask: true,
     argv: ['/bin/sh', '-c', job.command],
     cwd: job.projectDir,
     env: job.env,

@@ -2,6 +2,7 @@
 // It gets its own process group so that a shell's children die with it: a notify command that hangs
 // must not leave anything behind in a daemon that runs for days.
 import { spawn as nodeSpawn } from 'node:child_process';
+import { withUserUmask } from '../util/umask.js';
 import { errnoCode } from '../util/errors.js';
 import { killGroup } from '../watchdog/run-command.js';
 import { clip } from '../progress/format.js';
@@ -39,12 +40,12 @@ export function runProcess(spawnFn: SpawnLike, file: string, args: readonly stri
       if (err) reject(err);
       else resolve();
     };
-    const child = spawnFn(file, args, {
+    const child = withUserUmask(() => spawnFn(file, args, {
       env: o.env,
       // stdout is ignored: a notifier's chatter does not belong in the daemon's log.
       stdio: [o.input === undefined ? 'ignore' : 'pipe', 'ignore', 'pipe'],
       detached: true,
-    });
+    }));
     let stderr = '';
     child.stderr?.setEncoding('utf8');
     child.stderr?.on('data', (s: string) => {

@@ -15,6 +15,7 @@ import type { Now } from './aside.js';
 import type { Layout } from './layout.js';
 import { recoverState, type LoadResult } from './recover.js';
 import { RunState } from './schema.js';
+import { removeStaleTemps } from './temps.js';
 
 export type { LoadResult, Recovery } from './recover.js';
 
@@ -93,23 +94,7 @@ export class StateStore {
    * Our own pid's are skipped: they may belong to a save in flight.
    */
   private async removeLeftoverTemps(): Promise<void> {
-    const prefix = `${path.basename(this.layout.stateFile)}.tmp-`;
-    const ours = `${prefix}${process.pid}-`;
-    let names: string[];
-    try {
-      names = await fsp.readdir(this.layout.stateDir);
-    } catch (err) {
-      if (errnoCode(err) === 'ENOENT') return;
-      throw err;
-    }
-    for (const name of names) {
-      if (!name.startsWith(prefix) || name.startsWith(ours)) continue;
-      try {
-        await fsp.unlink(path.join(this.layout.stateDir, name));
-      } catch (err) {
-        if (errnoCode(err) !== 'ENOENT') throw err;
-      }
-    }
+    await removeStaleTemps(this.layout);
   }
 
   private assertOpen(): void {

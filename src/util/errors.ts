@@ -1,4 +1,6 @@
 // Errors carry a stable code; the CLI maps codes to exit codes in one place (exitCodeFor).
+import { statSync } from 'node:fs';
+import path from 'node:path';
 
 export type ErrorCode =
   | 'BAD_TASK_FILE' // missing, empty, binary, not UTF-8, no heading, too large, invalid settings
@@ -62,17 +64,38 @@ const STORAGE_PROBLEMS: Record<string, string> = {
   EPERM: 'operation not permitted',
 };
 
+const READ_SYSCALLS = new Set(['open', 'scandir', 'stat', 'lstat', 'access', 'connect', 'read', 'realpath']);
+
+/** The owner of a path or of its nearest existing parent, or null when even that cannot be seen. */
+function ownerOf(p: string): number | null {
+  for (let cur = p; ; cur = path.dirname(cur)) {
+    try {
+      return statSync(cur).uid;
+    } catch {
+      if (path.dirname(cur) === cur) return null;
+    }
+  }
+}
+
 /** An AuraError('STATE') explaining a storage failure (read-only, full, no permission); null for anything else. */
 export function storageError(err: unknown): AuraError | null {
   const code = errnoCode(err);
   if (code === undefined || !Object.hasOwn(STORAGE_PROBLEMS, code)) return null;
   const e = err as NodeJS.ErrnoException;
-  const what = e.path ? `${e.syscall ?? 'access'} ${e.path}` : (e.syscall ?? 'a file operation');
+  const target = e.path ?? (e as { address?: string }).address;
+  const what = target ? `${e.syscall ?? 'access'} ${target}` : (e.syscall ?? 'a file operation');
+  const denied = code === 'EACCES' || code === 'EPERM';
+  // Reading, or reaching the daemon, is refused when .aura (private to its owner) is someone else's.
+  const reading = denied && READ_SYSCALLS.has(e.syscall ?? '');
+  const owner = denied && target ? ownerOf(target) : null;
+  const someoneElse = owner !== null && owner !== process.getuid?.();
   return new AuraError(
     'STATE',
-    `cannot ${what}: ${STORAGE_PROBLEMS[code]} (${code})`,
+    `cannot ${what}: ${STORAGE_PROBLEMS[code]} (${code})${someoneElse ? `; it belongs to UID ${owner}, not to you (UID ${process.getuid?.()})` : ''}`,
     code === 'ENOSPC' || code === 'EDQUOT'
       ? 'free some space, then start aura again: what was already saved is kept'
-      : 'make the directory writable for this user, then start aura again: what was already saved is kept',
+      : reading || someoneElse
+        ? "this project's .aura is private to the user who runs its daemon: run aura as that user"
+        : 'make the directory writable for this user, then start aura again: what was already saved is kept',
   );
 }

@@ -25,6 +25,8 @@ export interface RunnerSpec {
   backend: string;
   /** Cap per log file (stdout, stderr, output.jsonl), bytes. */
   capBytes: number;
+  /** The person's umask, for the worker (the runner itself keeps aura's private one for its files). */
+  umask?: number;
 }
 
 export interface RunnerStatus {
@@ -102,7 +104,9 @@ export async function runRunner(specFile: string): Promise<number> {
   };
 
   const [cmd, ...args] = spec.argv;
+  const own = spec.umask !== undefined ? process.umask(spec.umask) : null;
   const child = spawn(cmd ?? '/bin/false', args, { cwd: spec.cwd, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  if (own !== null) process.umask(own);
   const forward = (sig: NodeJS.Signals) => () => {
     if (child.exitCode === null && child.signalCode === null) child.kill(sig);
   };

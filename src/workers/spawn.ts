@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { readStat } from '../proc/index.js';
 import type { ProcessRef } from '../store/schema.js';
+import { withUserUmask } from '../util/umask.js';
 import { MARKER_KEY, RUN_KEY } from './tree-kill.js';
 
 export interface SpawnSpec {
@@ -18,6 +19,8 @@ export interface SpawnSpec {
   stderrFile: string;
   marker: string;
   runId: string;
+  /** Start it with the person's umask (a verify command) rather than aura's private one (the runner). */
+  userUmask?: boolean;
 }
 
 export interface Exit {
@@ -36,12 +39,14 @@ export async function spawnMarked(spec: SpawnSpec): Promise<Spawned> {
   const out = openSync(spec.stdoutFile, 'a');
   const err = spec.stderrFile === spec.stdoutFile ? out : openSync(spec.stderrFile, 'a');
   try {
-    const child = spawn(cmd, args, {
-      cwd: spec.cwd,
-      env: { ...spec.env, [MARKER_KEY]: spec.marker, [RUN_KEY]: spec.runId },
-      stdio: ['ignore', out, err],
-      detached: true,
-    });
+    const start = () =>
+      spawn(cmd, args, {
+        cwd: spec.cwd,
+        env: { ...spec.env, [MARKER_KEY]: spec.marker, [RUN_KEY]: spec.runId },
+        stdio: ['ignore', out, err],
+        detached: true,
+      });
+    const child = spec.userUmask ? withUserUmask(start) : start();
     const exited = new Promise<Exit>((resolve) => {
       child.once('exit', (code, signal) => resolve({ code, signal }));
     });

@@ -45,7 +45,7 @@ describe('artifact freshness on real files', () => {
       utimesSync(path.join(d, 'out.txt'), t, t);
     });
     assert.equal(c.ok, false);
-    assert.match(c.note ?? '', /content is the same as before the attempt/);
+    assert.match(c.note ?? '', /not written during this attempt: its content is the same as before it started/);
   });
 
   it('rewriting an old artifact with new content counts; with the same content it does not', async () => {
@@ -61,7 +61,7 @@ describe('artifact freshness on real files', () => {
     writeFileSync(path.join(d, 'old.txt'), 'old\n');
     const c = await judgeAfter(d, 'out.txt', () => symlinkSync('old.txt', path.join(d, 'out.txt')));
     assert.equal(c.ok, false);
-    assert.match(c.note ?? '', /a symlink to something that existed before this attempt started/);
+    assert.match(c.note ?? '', /a symlink to something that existed before it started/);
   });
 
   it('a new symlink to a file written during the attempt counts', async () => {
@@ -79,7 +79,7 @@ describe('artifact freshness on real files', () => {
     writeFileSync(path.join(outside, 'secret.txt'), 'from elsewhere\n');
     const c = await judgeAfter(d, 'out.txt', () => linkSync(path.join(outside, 'secret.txt'), path.join(d, 'out.txt')));
     assert.equal(c.ok, false);
-    assert.match(c.note ?? '', /a hard link to a file that existed before this attempt started/);
+    assert.match(c.note ?? '', /a hard link to a file that existed before it started/);
   });
 
   it('a directory whose file changed inside (its own mtime untouched) counts; one left as it was does not', async () => {

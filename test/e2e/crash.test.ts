@@ -17,7 +17,8 @@ const TASKS = [
   '',
   '- [ ] Slow one',
   '  - id: slow',
-  '  - run: `echo "start $$" >> runs.log; sleep 2; echo end >> runs.log; echo s > slow.txt`',
+  // Long enough to outlive a restart on a loaded machine (the re-adoption test needs it still running).
+  '  - run: `echo "start $$" >> runs.log; sleep 5; echo end >> runs.log; echo s > slow.txt`',
   '  - produces: `slow.txt`',
   '',
 ].join('\n');
