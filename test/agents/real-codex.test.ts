@@ -126,6 +126,12 @@ describe('real codex', { skip: skipReal, timeout: 10 * 60_000 }, () => {
     assert.ok(!r.summary.errors.some((e) => /waiting for network/.test(e)), r.summary.errors.join('\n'));
   });
 
+  test('SIGTERM while the model is silent ends codex (the node wrapper passes it to the native binary)', { timeout }, async (t) => {
+    const r = await realRun(t, opts({ signalWhenAsked: 'SIGTERM', timeoutMs: 20_000, script: [text('never finished', { stallAfterChars: 100 })] }));
+    assert.equal(r.timedOut, false, 'ended by SIGTERM, not by the test\'s SIGKILL');
+    assert.equal(r.summary.result, null, 'no result line: it was stopped');
+  });
+
   test('a model that never answers → the process group is killed, killed outcome', { timeout }, async (t) => {
     const r = await realRun(t, opts({ timeoutMs: 5000, script: [text('too late', { delayMs: 60_000 })] }));
     assert.equal(r.timedOut, true);

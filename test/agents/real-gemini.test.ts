@@ -103,6 +103,13 @@ describe('real gemini', { skip: skipReal, timeout: 10 * 60_000 }, () => {
     assert.equal(r.server.requests.length, 0);
   });
 
+  test('SIGTERM while the model is silent ends gemini (aura runs it as one process: the relaunching parent ignores SIGTERM)', { timeout }, async (t) => {
+    const r = await realRun(t, opts({ signalWhenAsked: 'SIGTERM', timeoutMs: 20_000, script: [text('never finished', { stallAfterChars: 100 })] }));
+    assert.equal(r.timedOut, false, 'ended by SIGTERM, not by the test\'s SIGKILL');
+    assert.equal(r.env.GEMINI_CLI_NO_RELAUNCH, 'true');
+    assert.equal(r.summary.result, null, 'no result line: it was stopped');
+  });
+
   test('settings model.maxSessionTurns 1 with a tool call → exit 53, max_turns', { timeout }, async (t) => {
     const r = await realRun(
       t,

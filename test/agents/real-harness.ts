@@ -38,6 +38,8 @@ export interface RealOpts {
   server?: ModelServerOptions;
   /** Kill the CLI's process group after this long (default REAL_TIMEOUT_MS). */
   timeoutMs?: number;
+  /** Signal the CLI's own pid once the model was first asked (how aura's runner passes on a stop). */
+  signalWhenAsked?: NodeJS.Signals;
 }
 
 /**
@@ -73,7 +75,15 @@ export async function realRun(t: TestContext, o: RealOpts): Promise<RealRun> {
     ...o.env?.(server, { project, home }),
   };
   const env = o.backend.env(parent, input);
-  const run = await runCli(o.backend, o.bin, o.backend.argv(input), { cwd: project, env, timeoutMs: o.timeoutMs ?? REAL_TIMEOUT_MS });
+  const asked = async () => {
+    while (!server.requests.some((q) => q.step !== 'side' && q.api)) await new Promise((r) => setTimeout(r, 50));
+  };
+  const run = await runCli(o.backend, o.bin, o.backend.argv(input), {
+    cwd: project,
+    env,
+    timeoutMs: o.timeoutMs ?? REAL_TIMEOUT_MS,
+    ...(o.signalWhenAsked ? { signal: { sig: o.signalWhenAsked, after: asked() } } : {}),
+  });
   t.diagnostic(`${o.backend.name}: ${run.outcome.kind} in ${run.ms} ms, ${server.requests.length} requests, events: ${run.events.map((e) => e.type).join(' ')}`);
   return { ...run, server, project, input, env };
 }
