@@ -150,7 +150,7 @@ const cases: Case[] = [
     retryAt: '2027-01-15T08:00:02.500Z',
   },
   { name: 'codex billing quota is not a rate limit', backend: 'codex', summary: codexFailed('Quota exceeded. Check your plan and billing details.'), exit: one, kind: 'api_error', message: /quota is used up/ },
-  { name: 'codex unreachable provider (after its retries)', backend: 'codex', summary: codexFailed('Connection failed: error sending request'), exit: one, kind: 'failed', message: /Connection failed/ },
+  { name: 'codex unreachable provider (after its retries)', backend: 'codex', summary: codexFailed('Connection failed: error sending request'), exit: one, kind: 'failed', message: /could not reach its model provider \(Connection failed.*base_url/ },
 
   // opencode: no result line
   {

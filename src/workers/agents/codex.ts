@@ -61,6 +61,8 @@ export function codexEnv(parent: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 
 /** codex's words for a billing quota (OpenAI's insufficient_quota): a 429 that waiting does not fix. */
 const QUOTA = /^Quota exceeded\b/i;
+/** codex's words when nothing answered at the provider's address. */
+const UNREACHABLE = /Connection failed|error sending request|failed to lookup address/i;
 
 export function codexClassify(s: StreamSummary, exit: ExitInfo, stopReason: string | null): Outcome {
   if (stopReason) return killed(stopReason);
@@ -74,6 +76,9 @@ export function codexClassify(s: StreamSummary, exit: ExitInfo, stopReason: stri
   if (QUOTA.test(detail)) return { kind: 'api_error', message: `codex: the provider's quota is used up (billing, not a rate limit): ${detail}` };
   // "unexpected status 401 Unauthorized: …" — the provider refused, nothing the task did.
   if (r.apiErrorStatus !== undefined) return httpOutcome('codex', r.apiErrorStatus, detail, s, CODEX_KEYS);
+  if (UNREACHABLE.test(detail)) {
+    return { kind: 'failed', message: `codex could not reach its model provider (${detail}); check the network, or base_url of the provider in $CODEX_HOME/config.toml` };
+  }
   return { kind: 'failed', message: `codex turn failed: ${detail}` };
 }
 
