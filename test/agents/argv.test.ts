@@ -34,19 +34,19 @@ const cases: Case[] = [
   {
     name: 'codex bypass → no sandbox, approvals never, project dir',
     backend: 'codex',
-    want: ['exec', '--json', '--skip-git-repo-check', '-c', 'approval_policy="never"', '--sandbox', 'danger-full-access', '-C', '/work/proj', '--', 'do the task'],
+    want: ['exec', '--json', '--skip-git-repo-check', '--ephemeral', '--disable', 'unbounded_connection_retries', '-c', 'approval_policy="never"', '--sandbox', 'danger-full-access', '-C', '/work/proj', '--', 'do the task'],
   },
   {
     name: 'codex other modes → workspace-write, with model',
     backend: 'codex',
     settings: { permissionMode: 'acceptEdits', model: 'gpt-5' },
-    want: ['exec', '--json', '--skip-git-repo-check', '-c', 'approval_policy="never"', '--sandbox', 'workspace-write', '-m', 'gpt-5', '-C', '/work/proj', '--', 'do the task'],
+    want: ['exec', '--json', '--skip-git-repo-check', '--ephemeral', '--disable', 'unbounded_connection_retries', '-c', 'approval_policy="never"', '--sandbox', 'workspace-write', '-m', 'gpt-5', '-C', '/work/proj', '--', 'do the task'],
   },
   {
     name: 'codex plan → read-only',
     backend: 'codex',
     settings: { permissionMode: 'plan' },
-    want: ['exec', '--json', '--skip-git-repo-check', '-c', 'approval_policy="never"', '--sandbox', 'read-only', '-C', '/work/proj', '--', 'do the task'],
+    want: ['exec', '--json', '--skip-git-repo-check', '--ephemeral', '--disable', 'unbounded_connection_retries', '-c', 'approval_policy="never"', '--sandbox', 'read-only', '-C', '/work/proj', '--', 'do the task'],
   },
   {
     name: 'opencode bypass → --auto, with provider/model',

@@ -2,6 +2,7 @@
 // rate limits, gemini's exit codes, a bare custom tool.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { codexParser } from '../../src/workers/agents/codex-stream.js';
 import { backends } from '../../src/workers/agents/index.js';
 import { emptySummary } from '../../src/workers/agents/stream.js';
 import type { ExitInfo, OutcomeKind, StreamSummary } from '../../src/workers/agents/types.js';
@@ -11,6 +12,21 @@ const ok: ExitInfo = { code: 0, signal: null };
 const one: ExitInfo = { code: 1, signal: null };
 const lines = (...objs: unknown[]) => objs.map((o) => JSON.stringify(o));
 const summaryOf = (b: keyof typeof backends, ...objs: unknown[]) => feed(backends[b], lines(...objs)).summary;
+
+const NOW = 1_800_000_000_000; // 2027-01-15T08:00:00Z
+/** codex lines carry no time: a stated wait counts from when the line was read. */
+const codexAt = (...objs: unknown[]) => {
+  const p = codexParser(() => NOW);
+  for (const l of lines(...objs)) p.push(l);
+  return p.summary();
+};
+const codexFailed = (message: string) => codexAt({ type: 'thread.started', thread_id: 't' }, { type: 'turn.started' }, { type: 'error', message }, { type: 'turn.failed', error: { message } });
+const geminiFailed = (message: string, type = 'unknown') =>
+  summaryOf('gemini', { type: 'init', session_id: 's' }, { type: 'result', timestamp: '2027-01-15T08:00:00.000Z', status: 'error', error: { type, message }, stats: {} });
+const GOOGLE_400 =
+  '[API Error: {"error":{"code":400,"message":"API key not valid. Please pass a valid API key.","status":"INVALID_ARGUMENT","details":[{"@type":"type.googleapis.com/google.rpc.ErrorInfo","reason":"API_KEY_INVALID","domain":"googleapis.com"}]}}]';
+const GOOGLE_429 =
+  '[API Error: You exceeded your current quota, please check your plan and billing details. Please retry in 3s.\nSuggested retry after 3s.]\nPlease wait and try again later. To increase your limits, request a quota increase through AI Studio, or switch to another /auth method';
 
 const claudeInit = { type: 'system', subtype: 'init', session_id: 's1', model: 'm' };
 const claudeResult = (extra: Record<string, unknown>) => ({ type: 'result', subtype: 'success', is_error: false, num_turns: 1, total_cost_usd: 0, ...extra });
@@ -108,6 +124,33 @@ const cases: Case[] = [
     exit: ok,
     kind: 'success',
   },
+  // What codex 0.169 said against the scripted server (test/agents/real-codex.test.ts).
+  {
+    name: 'codex 401 after its own retries names the key',
+    backend: 'codex',
+    summary: codexFailed('unexpected status 401 Unauthorized: Incorrect API key provided: sk-bad., url: http://127.0.0.1:1/v1/responses'),
+    exit: one,
+    kind: 'api_error',
+    message: /401.*Incorrect API key.*the API key was refused, check OPENAI_API_KEY or CODEX_API_KEY/,
+  },
+  {
+    name: 'codex HTTP 429 after its own retries: the time is gone',
+    backend: 'codex',
+    summary: codexFailed('exceeded retry limit, last status: 429 Too Many Requests'),
+    exit: one,
+    kind: 'rate_limited',
+    message: /429/,
+  },
+  {
+    name: 'codex rate limit inside the stream says when to come back',
+    backend: 'codex',
+    summary: codexFailed('rate limit exceeded: Rate limit reached for gpt-5.5 on tokens per min (TPM): Limit 30000, Used 30000. Please try again in 2.5s. Visit https://platform.openai.com/account/rate-limits to learn more.'),
+    exit: one,
+    kind: 'rate_limited',
+    retryAt: '2027-01-15T08:00:02.500Z',
+  },
+  { name: 'codex billing quota is not a rate limit', backend: 'codex', summary: codexFailed('Quota exceeded. Check your plan and billing details.'), exit: one, kind: 'api_error', message: /quota is used up/ },
+  { name: 'codex unreachable provider (after its retries)', backend: 'codex', summary: codexFailed('Connection failed: error sending request'), exit: one, kind: 'failed', message: /could not reach its model provider \(Connection failed.*base_url/ },
 
   // opencode: no result line
   {
@@ -140,6 +183,43 @@ const cases: Case[] = [
     summary: summaryOf('gemini', { type: 'init', session_id: 's' }, { type: 'result', status: 'error', error: { type: 'Error', message: 'tool loop' } }),
     exit: one,
     kind: 'failed',
+  },
+  // What gemini 0.61 said against the scripted server (test/agents/real-gemini.test.ts): a failed
+  // call exits with its HTTP status cut to a byte, and the message does not always say the status.
+  {
+    name: 'gemini refused key: 400 API_KEY_INVALID, exit 144',
+    backend: 'gemini',
+    summary: geminiFailed(GOOGLE_400),
+    exit: { code: 144, signal: null },
+    kind: 'api_error',
+    message: /API error 400.*API key not valid.*the API key was refused, check GEMINI_API_KEY/,
+  },
+  { name: 'gemini 401 from the exit code alone', backend: 'gemini', summary: geminiFailed('[API Error: Unauthorized]'), exit: { code: 145, signal: null }, kind: 'api_error', message: /401.*check GEMINI_API_KEY/ },
+  {
+    name: 'gemini 429 (exit 173) says when to come back',
+    backend: 'gemini',
+    summary: geminiFailed(GOOGLE_429),
+    exit: { code: 173, signal: null },
+    kind: 'rate_limited',
+    retryAt: '2027-01-15T08:00:03.000Z',
+  },
+  { name: 'gemini daily quota: rate limited, no time', backend: 'gemini', summary: geminiFailed('[API Error: You have exhausted your daily quota on this model.]'), exit: { code: 1, signal: null }, kind: 'rate_limited' },
+  { name: 'gemini 500 (exit 244)', backend: 'gemini', summary: geminiFailed('[API Error: internal]'), exit: { code: 244, signal: null }, kind: 'api_error', message: /API error 500/ },
+  {
+    name: 'gemini turn limit from settings (exit 53)',
+    backend: 'gemini',
+    summary: geminiFailed('Reached max session turns for this session. Increase the number of turns by specifying maxSessionTurns in settings.json.', 'FatalTurnLimitedError'),
+    exit: { code: 53, signal: null },
+    kind: 'max_turns',
+    message: /maxSessionTurns/,
+  },
+  {
+    name: 'gemini exit 41 with a base URL and no auth selected says how to select the key',
+    backend: 'gemini',
+    summary: emptySummary(),
+    exit: { code: 41, signal: null, stderr: 'YOLO mode is enabled.\nInvalid auth method selected.\n' },
+    kind: 'api_error',
+    message: /Invalid auth method selected.*GEMINI_API_KEY.*"selectedType":"gemini-api-key"/,
   },
   { name: 'gemini no result', backend: 'gemini', summary: summaryOf('gemini', { type: 'init', session_id: 's' }), exit: one, kind: 'crashed' },
 

@@ -54,7 +54,7 @@ const cases: { backend: keyof typeof backends; pass: string[]; block: string[]; 
     backend: 'gemini',
     pass: ['GEMINI_API_KEY', 'GOOGLE_GEMINI_BASE_URL'],
     block: ['ANTHROPIC_API_KEY', 'OPENAI_API_KEY', 'XDG_CONFIG_HOME'],
-    set: { GEMINI_CLI_TRUST_WORKSPACE: 'true' },
+    set: { GEMINI_CLI_TRUST_WORKSPACE: 'true', GEMINI_CLI_NO_RELAUNCH: 'true' },
   },
   {
     backend: 'custom',

@@ -110,21 +110,3 @@ test('model server: unknown routes are 404 and recorded', async (t) => {
   assert.equal(res.status, 404);
   assert.equal(srv.requests[0]?.method, 'GET');
 });
-
-test('model server: OpenAI Responses SSE for codex (message and function_call items, usage)', async (t) => {
-  const srv = await startModelServer([
-    toolUse('shell', { command: ['bash', '-lc', 'echo hi'] }, { id: 'call_1', usage: { input_tokens: 60, cache_read_input_tokens: 40, output_tokens: 7 } }),
-    apiError(401, 'invalid_request_error', { message: 'Incorrect API key provided' }),
-  ]);
-  t.after(() => srv.close());
-  const res = await post(srv.url, { model: 'gpt-fake', stream: true, tools: [{ type: 'function', name: 'shell' }], input: [] }, '/v1/responses');
-  const ev = parseSse(await res.text());
-  assert.deepEqual(ev.map((e) => e.event), ['response.created', 'response.output_item.added', 'response.output_item.done', 'response.completed']);
-  const item = ev[2]?.data.item as { call_id: string; name: string; arguments: string };
-  assert.deepEqual([item.call_id, item.name, JSON.parse(item.arguments)], ['call_1', 'shell', { command: ['bash', '-lc', 'echo hi'] }]);
-  const usage = (ev[3]?.data.response as { usage: Record<string, unknown> }).usage;
-  assert.deepEqual(usage, { input_tokens: 100, input_tokens_details: { cached_tokens: 40 }, output_tokens: 7, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 107 });
-  const err = await post(srv.url, { model: 'gpt-fake', stream: true, tools: [{ type: 'function', name: 'shell' }], input: [] }, '/v1/responses');
-  assert.equal(err.status, 401);
-  assert.deepEqual(await err.json(), { error: { message: 'Incorrect API key provided', type: 'invalid_request_error', code: null } });
-});

@@ -7,14 +7,14 @@ import type { TestContext } from 'node:test';
 import { startModelServer, type ModelServer, type ModelServerOptions, type Step } from '../fixtures/model-server/index.js';
 import type { AgentBackend, AgentSettings, CommandInput } from '../../src/workers/agents/types.js';
 import { runCli, type CliRun } from './run-cli.js';
-import { ensureAgentClis } from './setup.mjs';
+import { ensureAgentClis, type AgentCli } from './setup.mjs';
 
 /** Set AURA_SKIP_REAL_AGENTS=1 where the registry (and so the CLIs) cannot be reached. */
 export const skipReal = process.env.AURA_SKIP_REAL_AGENTS === '1' ? 'AURA_SKIP_REAL_AGENTS=1' : false;
 
 export const REAL_TIMEOUT_MS = 60_000;
 
-export async function clis(): Promise<{ claude: string; opencode: string }> {
+export async function clis(): Promise<Record<AgentCli, string>> {
   return ensureAgentClis({ log: (m) => process.stderr.write(`${m}\n`) });
 }
 
@@ -22,6 +22,8 @@ export interface RealRun extends CliRun {
   server: ModelServer;
   project: string;
   input: CommandInput;
+  /** The environment the CLI got (after the backend's allowlist). */
+  env: NodeJS.ProcessEnv;
 }
 
 export interface RealOpts {
@@ -30,11 +32,14 @@ export interface RealOpts {
   script: Step[];
   settings?: Partial<AgentSettings>;
   prompt?: string;
-  /** Extra worker environment (endpoint, key, CLI switches), added to the backend's allowlisted env. */
+  /** Extra worker environment (endpoint, key, CLI switches), added to the backend's allowlisted env.
+   *  It may also write the CLI's config under `home` (codex's config.toml, gemini's settings.json). */
   env?: (server: ModelServer, dirs: { project: string; home: string }) => NodeJS.ProcessEnv;
   server?: ModelServerOptions;
   /** Kill the CLI's process group after this long (default REAL_TIMEOUT_MS). */
   timeoutMs?: number;
+  /** Signal the CLI's own pid once the model was first asked (how aura's runner passes on a stop). */
+  signalWhenAsked?: NodeJS.Signals;
 }
 
 /**
@@ -70,9 +75,17 @@ export async function realRun(t: TestContext, o: RealOpts): Promise<RealRun> {
     ...o.env?.(server, { project, home }),
   };
   const env = o.backend.env(parent, input);
-  const run = await runCli(o.backend, o.bin, o.backend.argv(input), { cwd: project, env, timeoutMs: o.timeoutMs ?? REAL_TIMEOUT_MS });
+  const asked = async () => {
+    while (!server.requests.some((q) => q.step !== 'side' && q.api)) await new Promise((r) => setTimeout(r, 50));
+  };
+  const run = await runCli(o.backend, o.bin, o.backend.argv(input), {
+    cwd: project,
+    env,
+    timeoutMs: o.timeoutMs ?? REAL_TIMEOUT_MS,
+    ...(o.signalWhenAsked ? { signal: { sig: o.signalWhenAsked, after: asked() } } : {}),
+  });
   t.diagnostic(`${o.backend.name}: ${run.outcome.kind} in ${run.ms} ms, ${server.requests.length} requests, events: ${run.events.map((e) => e.type).join(' ')}`);
-  return { ...run, server, project, input };
+  return { ...run, server, project, input, env };
 }
 
 /** The whole recorded traffic as one string, for "this never reached the model" checks. */

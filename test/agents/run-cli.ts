@@ -19,7 +19,13 @@ export async function runCli(
   backend: AgentBackend,
   bin: string,
   argv: string[],
-  opts: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs?: number },
+  opts: {
+    cwd: string;
+    env: NodeJS.ProcessEnv;
+    timeoutMs?: number;
+    /** Send this signal to the CLI's own pid (not its group, as aura's runner does) once `after` settles. */
+    signal?: { sig: NodeJS.Signals; after: Promise<unknown> };
+  },
 ): Promise<CliRun> {
   const started = Date.now();
   const parser = backend.parser();
@@ -39,6 +45,10 @@ export async function runCli(
       if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
     }
   }, opts.timeoutMs ?? 60_000);
+  let ended = false;
+  void opts.signal?.after.then(() => {
+    if (!ended && child.pid) process.kill(child.pid, opts.signal!.sig);
+  });
   child.stdout.on('data', (c: Buffer) => {
     const s = c.toString('utf8');
     stdout += s;
@@ -53,6 +63,7 @@ export async function runCli(
     child.once('error', reject);
     child.once('close', (code, signal) => resolve({ code, signal, stderr: stderr.slice(-4000) }));
   });
+  ended = true;
   clearTimeout(timer);
   if (partial) events.push(...parser.push(partial));
   const summary = parser.summary();

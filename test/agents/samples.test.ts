@@ -1,5 +1,7 @@
-// Every recorded CLI run (verbatim output from the interface research) through its backend:
-// the events it yields and how the attempt is classified.
+// Every recorded CLI run through its backend: the events it yields and how the attempt is
+// classified. Verbatim output from the interface research, and (codex-patch/auth/429/…,
+// gemini-write/auth/429/maxturns) from the pinned binaries against the scripted server, refreshed
+// with test/agents/capture-samples.ts.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { backends } from '../../src/workers/agents/index.js';
@@ -159,6 +161,49 @@ const cases: Case[] = [
     },
   },
   {
+    file: 'codex-patch.jsonl',
+    backend: 'codex',
+    exit: 0,
+    events: ['started', 'tool_call:file_change', 'tool_result', 'text', 'usage', 'result'],
+    kind: 'success',
+    usage: { inputTokens: 20, outputTokens: 10, cacheReadTokens: 0, costUsd: null },
+    check: ({ events }) => {
+      const call = events.find((e) => e.type === 'tool_call');
+      assert.match(JSON.stringify(call), /"changes":\[\{"path":"[^"]+\/out\.txt","kind":"add"\}\]/);
+      assert.deepEqual(events.find((e) => e.type === 'tool_result'), { type: 'tool_result', ok: true, id: 'item_0' });
+    },
+  },
+  {
+    file: 'codex-auth.jsonl',
+    backend: 'codex',
+    exit: 1,
+    events: ['started', 'error', 'error', 'error', 'error', 'error', 'error', 'result'],
+    kind: 'api_error',
+    message: /API error 401: unexpected status 401 Unauthorized: Incorrect API key provided.*check OPENAI_API_KEY/,
+    check: ({ summary }) => assert.equal(summary.lastStatus, 401),
+  },
+  {
+    file: 'codex-429.jsonl',
+    backend: 'codex',
+    exit: 1,
+    events: ['started', 'error', 'result'],
+    kind: 'rate_limited',
+    message: /exceeded retry limit, last status: 429/,
+    check: ({ summary }) => assert.equal(summary.rateLimitedUntil, undefined, 'codex dropped the Retry-After'),
+  },
+  {
+    file: 'codex-ratelimit-stream.jsonl',
+    backend: 'codex',
+    exit: 1,
+    events: ['started', 'error', 'result'],
+    kind: 'rate_limited',
+    message: /Please try again in 20s/,
+    // No time on codex's lines: 20 s from when aura read it (classify.test.ts pins the clock).
+    check: ({ summary }) => assert.ok(summary.rateLimitedUntil),
+  },
+  { file: 'codex-quota.jsonl', backend: 'codex', exit: 1, events: ['started', 'error', 'result'], kind: 'api_error', message: /quota is used up/ },
+  { file: 'codex-unreachable.jsonl', backend: 'codex', exit: 1, events: ['started', 'error', 'result'], kind: 'failed', message: /Connection failed/ },
+  {
     file: 'opencode-cmd.jsonl',
     backend: 'opencode',
     exit: 0,
@@ -199,6 +244,46 @@ const cases: Case[] = [
       assert.deepEqual(events[2], { type: 'tool_result', ok: true, id: 'run_shell_command__run_shell_command_1795242928885_0', output: 'hello-from-gemini' });
       assert.equal(summary.model, 'gemini-2.5-flash');
     },
+  },
+  {
+    file: 'gemini-write.jsonl',
+    backend: 'gemini',
+    exit: 0,
+    events: ['started', 'tool_call:write_file', 'tool_result', 'text', 'text', 'usage', 'result'],
+    kind: 'success',
+    usage: { inputTokens: 20, outputTokens: 10, costUsd: null },
+    check: ({ events, summary }) => {
+      assert.match(JSON.stringify(events[1]), /"file_path":"[^"]+\/out\.txt","content":"made by the model\\n"/);
+      assert.equal(summary.lastText, 'done!', 'the two deltas are one message');
+    },
+  },
+  {
+    file: 'gemini-auth.jsonl',
+    backend: 'gemini',
+    exit: 144, // 400 cut to a byte
+    events: ['started', 'usage', 'result'],
+    kind: 'api_error',
+    message: /API error 400: .*API key not valid.*the API key was refused, check GEMINI_API_KEY/,
+  },
+  {
+    file: 'gemini-429.jsonl',
+    backend: 'gemini',
+    exit: 173, // 429 cut to a byte; the message has no number
+    events: ['started', 'usage', 'result'],
+    kind: 'rate_limited',
+    message: /Suggested retry after 20s/,
+    check: ({ summary }) => {
+      const stamp = /"type":"result","timestamp":"([^"]+)"/.exec(sampleLines('gemini-429.jsonl').join('\n'))?.[1] ?? '';
+      assert.equal(summary.rateLimitedUntil, new Date(Date.parse(stamp) + 20_000).toISOString(), 'from the result line\'s own timestamp');
+    },
+  },
+  {
+    file: 'gemini-maxturns.jsonl',
+    backend: 'gemini',
+    exit: 53,
+    events: ['started', 'tool_call:run_shell_command', 'tool_result', 'usage', 'result'],
+    kind: 'max_turns',
+    message: /maxSessionTurns/,
   },
 ];
 

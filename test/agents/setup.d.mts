@@ -1,5 +1,6 @@
 // Types for setup.mjs (plain JS so it runs before anything is built or installed).
 export declare const AGENTS_DIR: string;
-export declare const PINS: { claude: string; opencode: string };
-export declare const BINS: { claude: string; opencode: string };
-export declare function ensureAgentClis(opts?: { log?: (msg: string) => void }): Promise<{ claude: string; opencode: string }>;
+export type AgentCli = 'claude' | 'opencode' | 'codex' | 'gemini';
+export declare const PINS: Record<AgentCli, string>;
+export declare const BINS: Record<AgentCli, string>;
+export declare function ensureAgentClis(opts?: { log?: (msg: string) => void }): Promise<Record<AgentCli, string>>;

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { backends } from '../../src/workers/agents/index.js';
 import { LIMITS } from '../../src/workers/agents/stream.js';
-import { retryAfterIso, statusFromText } from '../../src/workers/agents/outcome.js';
+import { retryAfterIso, retryDelayMsFromText, statusFromText } from '../../src/workers/agents/outcome.js';
 import { feed } from './helpers.js';
 
 const names = ['claude', 'codex', 'opencode', 'gemini'] as const;
@@ -148,4 +148,18 @@ const afters: [unknown, string | undefined][] = [
 ];
 for (const [v, want] of afters) {
   test(`retryAfterIso ${JSON.stringify(v)} → ${want}`, () => assert.equal(retryAfterIso(v, 1_800_000_000_000), want));
+}
+
+const waits: [string, number | undefined][] = [
+  ['Rate limit reached … Please try again in 1.5s. Visit https://platform.openai.com', 1500],
+  ['Please try again in 7m12s.', 432_000],
+  ['Please try again in 20ms.', 20],
+  ['Please retry in 3s.\nSuggested retry after 3s.]', 3000],
+  ['Please retry in 2.1s. Suggested retry after 60s.', 60_000],
+  ['try again in 1h.', 3_600_000],
+  ['retry in 2 seconds', undefined],
+  ['try again later', undefined],
+];
+for (const [text, want] of waits) {
+  test(`retryDelayMsFromText ${JSON.stringify(text)} → ${want}`, () => assert.equal(retryDelayMsFromText(text), want));
 }

@@ -96,7 +96,7 @@ export function claudeClassify(s: StreamSummary, exit: ExitInfo, stopReason: str
   // A 429 may show only in the retries before an api_error result.
   const apiError = r.apiErrorStatus !== undefined || r.subtype.includes('api_error');
   const status = r.apiErrorStatus ?? (apiError ? s.lastStatus : undefined);
-  if (apiError || status !== undefined) return httpOutcome('claude', status, detail, s);
+  if (apiError || status !== undefined) return httpOutcome('claude', status, detail, s, 'ANTHROPIC_API_KEY (or ANTHROPIC_AUTH_TOKEN)');
   return { kind: 'failed', message: `claude failed (${r.subtype}): ${detail}` };
 }
 

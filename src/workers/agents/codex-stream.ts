@@ -1,9 +1,12 @@
 // `codex exec --json` lines → AgentEvents. Schema: @openai/codex-sdk ThreadEvent
 // (thread.started, turn.started/completed/failed, item.started/updated/completed, error).
-// Codex first tries a WebSocket transport and prints "Reconnecting... n/5" `error` lines before
-// falling back to HTTPS: those are reported, but only turn.failed decides that the run failed.
-import { arr, clip, clipDeep, clipMiddle, type Json, num, obj, str } from './json.js';
-import { statusFromText } from './outcome.js';
+// Codex retries a failed request itself (its provider's stream_max_retries, 5 by default), printing
+// "Reconnecting... n/5 (…)" `error` lines: those are reported, but only turn.failed decides that the
+// run failed. The HTTP status is only in the words ("unexpected status 401 Unauthorized: …",
+// "exceeded retry limit, last status: 429 Too Many Requests"); a rate limit reported inside the
+// stream says "rate limit exceeded: … Please try again in 3s.", which is when aura retries.
+import { arr, clip, clipDeep, clipMiddle, type Json, num, obj, oneLine, str } from './json.js';
+import { retryDelayMsFromText, statusFromText } from './outcome.js';
 import { createParser, LIMITS, type ParseContext } from './stream.js';
 import type { AgentEvent, StreamParser } from './types.js';
 
@@ -23,19 +26,23 @@ export function codexParser(now?: () => number): StreamParser {
         return [{ type: 'usage', usage: turnUsage(obj(m.usage) ?? {}) }, { type: 'result', ok: true, subtype: 'turn.completed' }];
       case 'turn.failed': {
         const message = str(obj(m.error)?.message) ?? 'turn failed';
-        const status = statusFromText(message);
+        noteRetryTime(message, ctx);
+        const status = codexStatus(message);
         return [
           {
             type: 'result',
             ok: false,
             subtype: 'turn.failed',
-            message: clip(message, LIMITS.message),
+            message: oneLine(message, LIMITS.message),
             ...(status !== undefined ? { apiErrorStatus: status } : {}),
           },
         ];
       }
-      case 'error':
-        return [errorEvent(str(m.message) ?? 'error')];
+      case 'error': {
+        const message = str(m.message) ?? 'error';
+        noteRetryTime(message, ctx);
+        return [errorEvent(message)];
+      }
       case 'item.started':
       case 'item.updated':
       case 'item.completed':
@@ -47,8 +54,21 @@ export function codexParser(now?: () => number): StreamParser {
   return createParser(handle, now ? { now } : {});
 }
 
+/** codex's words for a rate limit the provider reported inside the stream (no number in them). */
+const STREAM_RATE_LIMIT = /^(?:Reconnecting\.\.\. \d+\/\d+ \()?rate limit exceeded:/i;
+
+function codexStatus(message: string): number | undefined {
+  return statusFromText(message) ?? (STREAM_RATE_LIMIT.test(message) ? 429 : undefined);
+}
+
+/** "… Please try again in 3s." counts from when codex said it (it prints as it goes). */
+function noteRetryTime(message: string, ctx: ParseContext): void {
+  const ms = retryDelayMsFromText(message);
+  if (ms !== undefined) ctx.summary.rateLimitedUntil = new Date(ctx.now() + ms).toISOString();
+}
+
 function errorEvent(message: string): Extract<AgentEvent, { type: 'error' }> {
-  const status = statusFromText(message);
+  const status = codexStatus(message);
   const reconnect = /^Reconnecting\.\.\./.test(message);
   return {
     type: 'error',

@@ -36,6 +36,11 @@ export function clip(s: string, max: number): string {
   return s.length <= max ? s : `${s.slice(0, Math.max(0, max - 1))}…`;
 }
 
+/** One line, for outcome messages: CLI errors often carry multi-line provider bodies. */
+export function oneLine(s: string, max: number): string {
+  return clip(s.replace(/\s+/g, ' ').trim(), max);
+}
+
 /** Keeps both ends (model text: how it starts and what it concludes). */
 export function clipMiddle(s: string, max: number): string {
   if (s.length <= max) return s;

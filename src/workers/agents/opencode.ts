@@ -37,7 +37,7 @@ export function opencodeClassify(s: StreamSummary, exit: ExitInfo, stopReason: s
   if (stopReason) return killed(stopReason);
   const last = s.errors.at(-1);
   if (last !== undefined) {
-    if (s.lastStatus !== undefined) return httpOutcome('opencode', s.lastStatus, last, s);
+    if (s.lastStatus !== undefined) return httpOutcome('opencode', s.lastStatus, last, s, "the provider's key (ANTHROPIC_API_KEY, OPENAI_API_KEY … or its apiKey in opencode's config)");
     return { kind: 'failed', message: `opencode reported an error (${exitWords(exit)}): ${last}` };
   }
   if (exit.code === 0) return { kind: 'success', message: `opencode says it finished${s.lastText ? `: ${s.lastText.slice(0, 300)}` : ''}` };

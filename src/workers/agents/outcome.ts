@@ -38,8 +38,11 @@ export function noResult(cli: string, s: StreamSummary, exit: ExitInfo): Outcome
   };
 }
 
-/** 429 → rate_limited (with the time it lifts, when known); other HTTP errors → api_error. */
-export function httpOutcome(cli: string, status: number | undefined, detail: string, s: StreamSummary): Outcome {
+/**
+ * 429 → rate_limited (with the time it lifts, when known); 401/403 → api_error saying the key was
+ * refused and which variable holds it (`keys`); other HTTP errors → api_error.
+ */
+export function httpOutcome(cli: string, status: number | undefined, detail: string, s: StreamSummary, keys?: string): Outcome {
   const what = clip(detail, 300);
   if (status === 429) {
     return {
@@ -48,7 +51,13 @@ export function httpOutcome(cli: string, status: number | undefined, detail: str
       ...(s.rateLimitedUntil ? { retryAt: s.rateLimitedUntil } : {}),
     };
   }
+  if ((status === 401 || status === 403) && keys) return keyRefused(cli, status, what, keys);
   return { kind: 'api_error', message: `${cli}: API error${status !== undefined ? ` ${status}` : ''}${what ? `: ${what}` : ''}` };
+}
+
+/** The provider refused the credentials: a person must fix the key, so the message names it. */
+export function keyRefused(cli: string, status: number, detail: string, keys: string): Outcome {
+  return { kind: 'api_error', message: `${cli}: API error ${status}${detail ? `: ${clip(detail, 300)}` : ''}; the API key was refused, check ${keys}` };
 }
 
 /**
@@ -80,4 +89,21 @@ export function retryAfterIso(value: unknown, nowMs: number): string | undefined
   if (/^\d+(\.\d+)?$/.test(v)) return new Date(nowMs + Number(v) * 1000).toISOString();
   const t = Date.parse(v);
   return Number.isNaN(t) ? undefined : new Date(t).toISOString();
+}
+
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/**
+ * The wait a provider asks for in words: OpenAI's "Please try again in 1.5s" / "in 7m12s" / "in
+ * 20ms", Google's "Please retry in 3.2s" and gemini's "Suggested retry after 3s". The longest one
+ * stated wins (come back no earlier than any of them); undefined when none is stated.
+ */
+export function retryDelayMsFromText(text: string): number | undefined {
+  let best: number | undefined;
+  for (const m of text.matchAll(/\b(?:try again|retry)\s+(?:in|after)\s+((?:\d+(?:\.\d+)?(?:ms|h|m|s))+)\b/gi)) {
+    let ms = 0;
+    for (const part of (m[1] ?? '').matchAll(/(\d+(?:\.\d+)?)(ms|h|m|s)/gi)) ms += Number(part[1]) * (UNIT_MS[(part[2] ?? 's').toLowerCase()] ?? 1000);
+    if (best === undefined || ms > best) best = ms;
+  }
+  return best === undefined ? undefined : Math.ceil(best);
 }
