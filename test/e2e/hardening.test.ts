@@ -72,14 +72,16 @@ describe('the task-file watcher does not go blind', () => {
   test('an edit the watcher never reported is found by the next wake (the stamp check)', async () => {
     const base = '# Watch\n\n- [ ] First\n  - id: first\n  - run: `true`\n';
     const p = project({ 'task.md': base });
-    // A debounce of an hour: the watcher's own report comes far too late, only the stamp check can see it.
-    const d = startDaemon(['task.md', '--interval', '3600'], { cwd: p.dir, env: testEnv({ AURA_TASKFILE_DEBOUNCE_MS: '3600000' }) });
+    // The longest debounce: the watcher's own report comes 10 s late; only the stamp check sees it sooner.
+    const d = startDaemon(['task.md', '--interval', '3600'], { cwd: p.dir, env: testEnv({ AURA_TASKFILE_DEBOUNCE_MS: '10000' }) });
     try {
       await waitFor('first done', () => p.state().tasks['first']?.status === 'done', 20_000);
       writeFileSync(p.file('task.md'), `${base}- [ ] Second\n  - id: second\n  - run: \`true\`\n`);
       const w = await runAura(['wake'], { cwd: p.dir, env: testEnv() });
       assert.equal(w.code, 0, w.stderr);
-      await waitFor('second seen', () => p.state().tasks['second']?.status === 'done', 10_000);
+      const t0 = Date.now();
+      await waitFor('second seen', () => p.state().tasks['second'] !== undefined, 9_000);
+      assert.ok(Date.now() - t0 < 9_000, 'seen by the wake, before the debounced watcher event');
     } finally {
       d.kill('SIGTERM');
       await d.exited;
