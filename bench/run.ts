@@ -4,10 +4,12 @@
 // noisy). Needs a built CLI (`npm run build`). Settings:
 //   --quick              5 trials, 5 s idle window (a smoke run)
 //   --only a,b           run only these measurements (wake, save, exit, idle, commands, scan, stop,
-//                        watchdog, planner)
+//                        watchdog, planner, scale)
 //   BENCH_TRIALS         trials per latency figure (default 30; 5 with --quick; at most 10 for the
 //                        stubborn stops and the watchdog kills, which wait out a grace or strikes)
 //   BENCH_IDLE_SECONDS   idle window, also the watchdog's 1 Hz sampling windows (default 60; 5 with --quick)
+//   BENCH_SCALE_SIZES    task counts for the scale measurement (default 200,1000,2000,5000,20000)
+//   BENCH_AURA_BIN       measure another build of aura (e.g. an older commit's bin/aura.js) with this harness
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,6 +25,7 @@ import { benchStop } from './stop.js';
 import { benchWake } from './wake.js';
 import { benchWatchdog } from './watchdog-sampling.js';
 import { benchPlanner } from './planner.js';
+import { benchScale } from './scale.js';
 
 const MEASUREMENTS: Array<[string, string, (o: BenchOptions) => Promise<Section>]> = [
   ['wake', '1. aura wake → cycle start', benchWake],
@@ -34,6 +37,7 @@ const MEASUREMENTS: Array<[string, string, (o: BenchOptions) => Promise<Section>
   ['stop', '7. stopping a worker tree', benchStop],
   ['watchdog', '8. watchdog sampling', benchWatchdog],
   ['planner', '9. LLM planner request', benchPlanner],
+  ['scale', '10. daemon cost as the run grows', benchScale],
 ];
 
 function positiveNumber(name: string, fallback: number): number {

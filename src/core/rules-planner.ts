@@ -8,6 +8,10 @@
 //     the dependency recovers, e.g. after the user edits task.md);
 //   - a group (a task with subtasks) is checked by aura itself once every subtask is done, blocked
 //     when a subtask failed; a group with its own run: is started like a leaf after its subtasks.
+//
+// evaluateTask() is the rule for one task; planRules() applies it to the whole tree. The daemon
+// keeps a PlanIndex (plan-index.ts) that applies the same rule only to the tasks a change can have
+// affected, so a cycle costs the same at 20 tasks and at 20,000.
 import type { RunState, TaskState } from '../store/schema.js';
 import { depsVerdict, isLeaf, liveTasks, runningTasks } from './tree.js';
 
@@ -36,6 +40,13 @@ export interface Plan {
   nextDueAt: Date | null;
 }
 
+/** What the rules make of one task right now (slots aside). */
+export type Evaluation =
+  | { kind: 'idle' } // nothing to do: not pending/blocked, waiting for dependencies or subtasks, or left for the model
+  | { kind: 'action'; action: Exclude<Action, { type: 'spawn' }> }
+  | { kind: 'due'; at: Date } // backing off until then
+  | { kind: 'spawnable'; reason: string };
+
 function childrenState(state: RunState, t: TaskState) {
   const kids = t.children.map((c) => state.tasks[c]).filter((k): k is TaskState => !!k && k.status !== 'archived');
   return {
@@ -44,56 +55,54 @@ function childrenState(state: RunState, t: TaskState) {
   };
 }
 
+export function evaluateTask(state: RunState, t: TaskState, ctx: Omit<PlanContext, 'maxConcurrent'>): Evaluation {
+  if (t.status !== 'pending' && t.status !== 'blocked') return { kind: 'idle' };
+  const deps = depsVerdict(state, t);
+  if (deps.kind === 'broken') {
+    return t.status === 'pending'
+      ? { kind: 'action', action: { type: 'block', task: t.id, reason: `needs ${deps.on}, which is ${deps.status}`, cause: 'deps' } }
+      : { kind: 'idle' };
+  }
+  const kids = isLeaf(t) ? null : childrenState(state, t);
+  if (kids?.failed) {
+    return t.status === 'pending'
+      ? { kind: 'action', action: { type: 'block', task: t.id, reason: `subtask ${kids.failed.id} is ${kids.failed.status}`, cause: 'subtask' } }
+      : { kind: 'idle' };
+  }
+  const problem = isLeaf(t) || t.run ? ctx.workerProblem(t) : null;
+  if (t.status === 'blocked') {
+    // Blocked only stays blocked while its cause does; the cause may have been fixed by an edit.
+    // A task the watchdog blocked waits for its resource-fix subtask instead.
+    // Credentials refused (auth) wait for a person: an edit or a restart. A block the model chose
+    // (planner) is the model's, or a person's, to lift.
+    if (t.blockedBy === 'watchdog') {
+      return kids?.allDone ? { kind: 'action', action: { type: 'unblock', task: t.id, reason: 'its resource-fix subtask is done; trying again' } } : { kind: 'idle' };
+    }
+    if (t.blockedBy !== 'auth' && t.blockedBy !== 'planner' && !problem) return { kind: 'action', action: { type: 'unblock', task: t.id, reason: 'the cause of the block is gone' } };
+    return { kind: 'idle' };
+  }
+  if (deps.kind === 'waiting') return { kind: 'idle' };
+  if (kids && !kids.allDone) return { kind: 'idle' };
+  if (problem) return ctx.leaveUnrunnable ? { kind: 'idle' } : { kind: 'action', action: { type: 'block', task: t.id, reason: problem, cause: 'worker' } };
+  if (kids && !t.run) return { kind: 'action', action: { type: 'check_group', task: t.id, reason: 'all subtasks done' } };
+  if (t.notBefore && new Date(t.notBefore) > ctx.now) return { kind: 'due', at: new Date(t.notBefore) };
+  return { kind: 'spawnable', reason: t.attempts.length ? `retry: attempt ${t.attempts.length + 1}` : 'dependencies done; starting' };
+}
+
+/** The whole tree, every task evaluated in file order. */
 export function planRules(state: RunState, ctx: PlanContext): Plan {
   const actions: Action[] = [];
   let slots = ctx.maxConcurrent - runningTasks(state).length;
   let nextDueAt: Date | null = null;
-
   for (const t of liveTasks(state)) {
-    if (t.status !== 'pending' && t.status !== 'blocked') continue;
-    const deps = depsVerdict(state, t);
-    if (deps.kind === 'broken') {
-      if (t.status === 'pending') actions.push({ type: 'block', task: t.id, reason: `needs ${deps.on}, which is ${deps.status}`, cause: 'deps' });
-      continue;
+    const e = evaluateTask(state, t, ctx);
+    if (e.kind === 'action') actions.push(e.action);
+    else if (e.kind === 'due') {
+      if (!nextDueAt || e.at < nextDueAt) nextDueAt = e.at;
+    } else if (e.kind === 'spawnable' && slots > 0) {
+      slots -= 1;
+      actions.push({ type: 'spawn', task: t.id, reason: e.reason });
     }
-    const kids = isLeaf(t) ? null : childrenState(state, t);
-    if (kids?.failed) {
-      if (t.status === 'pending') actions.push({ type: 'block', task: t.id, reason: `subtask ${kids.failed.id} is ${kids.failed.status}`, cause: 'subtask' });
-      continue;
-    }
-    const problem = isLeaf(t) || t.run ? ctx.workerProblem(t) : null;
-    if (t.status === 'blocked') {
-      // Blocked only stays blocked while its cause does; the cause may have been fixed by an edit.
-      // A task the watchdog blocked waits for its resource-fix subtask instead.
-      // Credentials refused (auth) wait for a person: an edit or a restart. A block the model chose
-      // (planner) is the model's, or a person's, to lift.
-      if (t.blockedBy === 'watchdog') {
-        if (kids?.allDone) actions.push({ type: 'unblock', task: t.id, reason: 'its resource-fix subtask is done; trying again' });
-      } else if (t.blockedBy !== 'auth' && t.blockedBy !== 'planner' && !problem) actions.push({ type: 'unblock', task: t.id, reason: 'the cause of the block is gone' });
-      continue;
-    }
-    if (deps.kind === 'waiting') continue;
-    if (kids && !kids.allDone) continue;
-    if (problem) {
-      if (!ctx.leaveUnrunnable) actions.push({ type: 'block', task: t.id, reason: problem, cause: 'worker' });
-      continue;
-    }
-    if (kids && !t.run) {
-      actions.push({ type: 'check_group', task: t.id, reason: 'all subtasks done' });
-      continue;
-    }
-    if (t.notBefore && new Date(t.notBefore) > ctx.now) {
-      const due = new Date(t.notBefore);
-      if (!nextDueAt || due < nextDueAt) nextDueAt = due;
-      continue;
-    }
-    if (slots <= 0) continue;
-    slots -= 1;
-    actions.push({
-      type: 'spawn',
-      task: t.id,
-      reason: t.attempts.length ? `retry: attempt ${t.attempts.length + 1}` : 'dependencies done; starting',
-    });
   }
   return { actions, nextDueAt };
 }

@@ -15,7 +15,7 @@ import { contractOf } from '../core/contract.js';
 import { userUmask } from '../util/umask.js';
 
 // Two levels up from src/daemon or dist/daemon is the package root; the runner always runs built.
-const RUNNER = fileURLToPath(new URL('../../dist/workers/runner.js', import.meta.url));
+const RUNNER = fileURLToPath(new URL('../../dist/workers/runner-main.js', import.meta.url));
 
 export function markerFor(runId: string, taskId: string, n: number): string {
   return `${runId}:${taskId}:${n}`;

@@ -10,7 +10,9 @@ import { applyTaskFile } from '../core/apply-taskfile.js';
 import { judge, roundBaseline, shouldRunVerify } from '../core/evidence.js';
 import { judgedBy } from '../core/contract.js';
 import { afterEvidence, type RetryPolicy } from '../core/outcome.js';
-import { planRules } from '../core/rules-planner.js';
+import { PlanIndex } from '../core/plan-index.js';
+import { renderDelayMs, snapshotDue } from '../core/snapshot-policy.js';
+import { performance } from 'node:perf_hooks';
 import { GOAL_ID, goalDone, currentAttempt, liveTasks, runningTasks } from '../core/tree.js';
 import { transition, type JournalDraft } from '../core/transitions.js';
 import type { Journal } from '../store/journal.js';
@@ -31,7 +33,7 @@ import { readExitFile, WorkerPool, type WorkerExit } from './pool.js';
 import { renderProgress, type DaemonInfoFn } from './render.js';
 import { writeSummaries } from '../summaries/write.js';
 import { BUDGET_STOP_REASON, SHUTDOWN_REASON } from '../core/tree.js';
-import { budgetExceeded, runTotals, type Totals } from '../core/budget.js';
+import { addUsage, budgetExceeded, runTotals, type Totals } from '../core/budget.js';
 import { STALL_PREFIX } from '../core/stall.js';
 import { liveUsage, readRunnerStatus } from './live-status.js';
 import { StallMonitor } from './stall-monitor.js';
@@ -90,7 +92,7 @@ interface EvidenceResult {
 
 export class Cycle {
   state!: RunState;
-  private drafts: JournalDraft[] = [];
+  private drafts: Array<JournalDraft & { ts?: string }> = [];
   private exits: WorkerExit[] = [];
   private evidence: EvidenceResult[] = [];
   private checking = new Map<string, string>(); // task → verify marker
@@ -102,7 +104,9 @@ export class Cycle {
   private draining = false;
   private requests: OperatorRequest[] = [];
   /** A task reached a final status since the last render (a restart checks once too). */
-  private summariesDue = true;
+  private summariesDue = new Set<string>();
+  /** A restart writes any summary missing from before; later only tasks that just ended. */
+  private summariesChecked = false;
   readonly pool: WorkerPool;
   readonly stalls: StallMonitor;
   readonly watchdog: Watchdog;
@@ -182,7 +186,9 @@ export class Cycle {
 
   /** Every journal draft passes here: the LLM planner's skip gate counts what changed. */
   private record(...ds: JournalDraft[]): void {
-    this.drafts.push(...ds);
+    // Stamped when it happened, not when it reached the disk.
+    const ts = new Date().toISOString();
+    this.drafts.push(...ds.map((d) => ({ ts, ...d })));
     if (!this.llm || this.inModel) return;
     for (const d of ds) {
       const line = describeChange(d);
@@ -192,12 +198,20 @@ export class Cycle {
     if (this.sinceModel.length > 400) this.sinceModel.splice(0, this.sinceModel.length - 200);
   }
 
+  /** Every change to a task goes through here, so the plan index sees it. */
+  setTask(t: TaskState): void {
+    const before = this.state.tasks[t.id];
+    this.state.tasks[t.id] = t;
+    this.index.update(this.state, before, t);
+    this.changedSinceSnapshot.add(t.id);
+    if (FINAL.has(t.status) && before?.status !== t.status) this.summariesDue.add(t.id);
+  }
+
   put(t: TaskState, to: TaskState['status'], reason: string, patch: Partial<TaskState> = {}): TaskState {
     const r = transition(t, to, reason, new Date(), patch);
-    this.state.tasks[t.id] = r.task;
+    this.setTask(r.task);
     this.record(r.entry);
     if (t.status !== to) {
-      if (FINAL.has(to)) this.summariesDue = true;
       this.d.log(`${t.id}: ${t.status} → ${to} (${reason})`);
       this.attention(r.task);
     }
@@ -255,7 +269,8 @@ export class Cycle {
       this.journalNow({ kind: 'daemon', msg });
       this.d.log(msg);
     });
-    await this.commit();
+    // Whatever recovery or a migration changed is in a fresh snapshot before the first cycle.
+    await this.commit({ idle: true });
   }
 
   /** Records what can spend and what caps it; warns at start and whenever the uncapped set changes. */
@@ -320,6 +335,7 @@ export class Cycle {
     const r = applyTaskFile(prev, spec, { taskFile: this.d.taskFile, hash, now: new Date(), runId: prev?.runId ?? randomUUID() });
     const before = prev?.taskFileWarnings ?? [];
     this.state = r.state;
+    this.index.rebuild(this.state);
     if (r.changed) this.record(...r.entries);
     for (const s of r.stop) void this.pool.stop(s.task, s.reason);
     this.deferredRenames = r.deferred;
@@ -382,7 +398,11 @@ export class Cycle {
   async run(reasons: string[], o: { draining: boolean }, started: (cycle: number) => void): Promise<CycleResult> {
     this.state.cycle += 1;
     started(this.state.cycle);
-    this.journalNow({ kind: 'wake', msg: reasons.join('; ') });
+    const wake = { kind: 'wake' as const, msg: reasons.join('; '), ts: new Date().toISOString() };
+    // A person's wake (`aura wake`, a control request) is on record; aura's own (heartbeat, timers)
+    // only when the cycle it started changed something.
+    if (reasons.some((r) => r.startsWith('aura '))) this.drafts.push(wake);
+    else this.pendingWake = wake;
     this.d.debug(`cycle ${this.state.cycle}: ${reasons.join('; ')}`);
 
     // gather
@@ -449,7 +469,7 @@ export class Cycle {
     const busy = this.busy();
     let outcome: CycleResult['outcome'] = 'working';
     let stuckReason: string | undefined;
-    if (goalDone(this.state)) {
+    if (this.index.goalDone()) {
       outcome = 'done';
       if (!this.state.doneAt) {
         this.state.doneAt = new Date().toISOString();
@@ -471,7 +491,7 @@ export class Cycle {
       // The model may still start what the rules would; it is asked again at the next wake.
       !(this.llm && plan.actions.some((x) => x.type === 'spawn')) &&
       !plan.actions.some((x) => x.type === 'unblock' || x.type === 'check_group') &&
-      runningTasks(this.state).length === 0 &&
+      this.index.running === 0 &&
       // A pause holds the run only while it holds back work that could start; with every task final it is over.
       !(this.state.pause && plan.actions.some((x) => x.type === 'spawn'))
     ) {
@@ -481,7 +501,8 @@ export class Cycle {
         ? `nothing more can run: ${bad.map((t) => `${t.id} is ${t.status} (${t.reason})`).join('; ')}`
         : 'nothing more can run';
     }
-    await this.commit();
+    // Nothing in flight: a good moment for the snapshot (the next cycle may be hours away).
+    await this.commit({ idle: busy === 0 });
     // Counted again after the commit's awaits: an exit reported meanwhile is still to be taken.
     return { outcome, stuckReason, nextDueAt, busy: this.busy() };
   }
@@ -496,8 +517,9 @@ export class Cycle {
     const t = this.state.tasks[task];
     const a = t ? currentAttempt(t) : undefined;
     if (!t || !a || a.endedAt) return;
-    this.setAttempt(t, { ...a, stopData: { ...v } });
-    this.journalNow({ kind: 'decision', task, msg: `watchdog: ${v.message}; stopping ${task}`, data: { verdict: { ...v } } });
+    const t2 = this.setAttempt(t, { ...a, stopData: { ...v } });
+    // The figures ride with the task's snapshot: the escalation after a restart still has them.
+    this.journalNow({ kind: 'decision', task, msg: `watchdog: ${v.message}; stopping ${task}`, data: { verdict: { ...v }, task: t2 } });
     this.d.log(`${task}: watchdog: ${v.message}; stopping it`);
     this.notifier.notify({ kind: 'watchdog_kill', ...this.eventBase(), taskId: task, title: t.title, message: v.message });
     void this.pool.stop(task, `${WATCHDOG_PREFIX}: ${v.message}`);
@@ -518,7 +540,7 @@ export class Cycle {
       this.put(t2, 'failed', esc.reason);
     } else {
       const sub = resourceFixSubtask(this.state, t2, esc.subtask, new Date());
-      this.state.tasks[sub.id] = sub;
+      this.setTask(sub);
       this.journalNow({ kind: 'status', task: sub.id, to: 'pending', msg: `resource-fix subtask created for ${t.id}`, data: { task: sub } });
       this.put({ ...t2, children: [...t2.children, sub.id] }, 'blocked', `${WATCHDOG_PREFIX}: ${esc.reason}; waiting for its resource-fix subtask ${sub.id}`, {
         blockedBy: 'watchdog',
@@ -548,7 +570,10 @@ export class Cycle {
       const u = liveUsage(await readRunnerStatus(w.attemptDirAbs));
       if (u) live.set(`${w.task}#${w.attempt}`, u);
     }
-    this.totals = runTotals(this.state, live);
+    // Finished attempts from the index (kept as tasks change), running ones live, the planner's own.
+    let totals = this.index.endedUsage();
+    for (const u of live.values()) totals = addUsage(totals, u);
+    this.totals = addUsage(totals, this.state.planner?.usage);
     const c = this.d.config;
     const over = budgetExceeded(this.totals, { usd: c.AURA_RUN_BUDGET_USD, tokens: c.AURA_RUN_TOKEN_BUDGET });
     const p = this.state.pause;
@@ -649,7 +674,8 @@ export class Cycle {
         this.watchdog.untrack(t.id);
         throw err;
       });
-      this.watchdog.track(t.id, attempt.marker, { pid: spawned.ref.pid, startTicks: spawned.ref.startTicks });
+      // The root is the runner: the worker's figures (and limits) are its descendants' alone.
+      this.watchdog.track(t.id, attempt.marker, { pid: spawned.ref.pid, startTicks: spawned.ref.startTicks, supervisor: true });
       const a: Attempt = { ...attempt, process: spawned.ref };
       t = this.setAttempt(t, a);
       const what = worker.name === 'shell' ? t.run : `${worker.name} agent`;
@@ -681,7 +707,7 @@ export class Cycle {
   private setAttempt(t: TaskState, a: Attempt): TaskState {
     const attempts = t.attempts.map((x) => (x.n === a.n ? a : x));
     const next = { ...t, attempts, updatedAt: new Date().toISOString() };
-    this.state.tasks[t.id] = next;
+    this.setTask(next);
     return next;
   }
 
@@ -770,10 +796,9 @@ export class Cycle {
       return;
     }
     const r = afterEvidence(t2, evidence, this.policy, new Date());
-    this.state.tasks[t.id] = r.task;
+    this.setTask(r.task);
     this.record(r.entry);
     this.d.log(`${t.id}: ${t2.status} → ${r.task.status} (${r.task.reason})`);
-    if (FINAL.has(r.task.status)) this.summariesDue = true;
     this.attention(r.task);
   }
 
@@ -787,14 +812,22 @@ export class Cycle {
     return false;
   }
 
+  /** The rules' plan, from the index: only what changed since the last plan is looked at again. */
   private plan() {
-    return planRules(this.state, {
+    const leaveUnrunnable = this.llm !== null && this.state.planner?.mode !== 'safe';
+    // Safe mode on or off changes what an unrunnable task means: everything is looked at again.
+    if (leaveUnrunnable !== this.lastLeaveUnrunnable) this.index.rebuild(this.state);
+    this.lastLeaveUnrunnable = leaveUnrunnable;
+    return this.index.plan(this.state, {
       now: new Date(),
       maxConcurrent: this.d.config.AURA_MAX_CONCURRENT_TASKS,
       workerProblem: (t) => workerProblem(t, this.d.config, this.d.env, this.uid),
-      leaveUnrunnable: this.llm !== null && this.state.planner?.mode !== 'safe',
+      leaveUnrunnable,
     });
   }
+
+  private readonly index = new PlanIndex();
+  private lastLeaveUnrunnable: boolean | null = null;
 
   /** Artifacts + verify, off the cycle: verify may take minutes and must not hold up other wakes. */
   private startEvidence(t: TaskState, a: Attempt | null): void {
@@ -877,31 +910,91 @@ export class Cycle {
     this.pool.detachAll();
   }
 
-  async commit(): Promise<void> {
+  /**
+   * Journal first (write-ahead: on disk before anything acts on it), then state.json when the
+   * snapshot policy says so. `idle`: nothing is running, or the daemon stops; write it now.
+   */
+  async commit(o: { idle?: boolean } = {}): Promise<void> {
+    // The planner's record changes outside transitions (spend, hints): its latest goes with the entries.
+    if (this.state.planner && this.state.planner !== this.journaledPlanner) {
+      this.drafts.push({ kind: 'planner', msg: 'planner record', data: { state: { planner: this.state.planner } } });
+    }
+    // A wake is worth an entry only when the cycle it started changed something: idle heartbeats write nothing.
+    if (this.drafts.length && this.pendingWake) this.drafts.unshift(this.pendingWake);
+    this.pendingWake = null;
     if (this.drafts.length) {
-      const ts = new Date().toISOString();
-      const written = await this.d.journal.append(this.drafts.map((d) => ({ ...d, ts, cycle: this.state.cycle })));
+      const written = await this.d.journal.append(this.drafts.map((d) => ({ ts: new Date().toISOString(), ...d, cycle: this.state.cycle })));
       this.drafts = [];
+      this.journaledPlanner = this.state.planner;
       const last = written[written.length - 1];
       if (last) this.state.journalSeq = last.seq;
       this.recent = [...this.recent, ...written].slice(-RECENT);
+      this.entriesSinceSnapshot += written.length;
     }
+    const now = Date.now();
+    const due = snapshotDue({
+      entriesSince: this.entriesSinceSnapshot,
+      bytesSince: this.d.journal.bytes - this.journalBytesAtSnapshot,
+      lastBytes: this.d.store.lastBytes,
+      msSinceLast: now - this.lastSnapshotAt,
+      lastCostMs: this.lastSnapshotCostMs,
+      idle: o.idle === true,
+    });
+    if (!due) return;
     this.state.updatedAt = new Date().toISOString();
-    await this.d.store.save(this.state);
+    const changed = this.changedSinceSnapshot;
+    this.changedSinceSnapshot = new Set();
+    const t0 = performance.now();
+    await this.d.store.save(this.state, this.d.store.lastBytes > 0 ? changed : undefined);
+    this.lastSnapshotCostMs = performance.now() - t0;
+    this.lastSnapshotAt = Date.now();
+    this.entriesSinceSnapshot = 0;
+    this.journalBytesAtSnapshot = this.d.journal.bytes;
   }
 
-  async render(): Promise<void> {
+  private pendingWake: (JournalDraft & { ts: string }) | null = null;
+  private journaledPlanner: RunState['planner'] = null;
+  private entriesSinceSnapshot = 0;
+  private journalBytesAtSnapshot = 0;
+  private lastSnapshotAt = 0;
+  private lastSnapshotCostMs = 0;
+  private changedSinceSnapshot = new Set<string>();
+
+  /**
+   * progress.md, at most every few hundred ms and at most 1/20 of the time (a large tree costs more
+   * to render): a render asked for sooner is done when its time comes. `force`: now (stopping).
+   */
+  async render(o: { force?: boolean } = {}): Promise<void> {
+    const wait = o.force ? 0 : renderDelayMs(Date.now() - this.lastRenderAt, this.lastRenderCostMs);
+    if (wait > 0) {
+      this.renderTimer ??= setTimeout(() => {
+        this.renderTimer = null;
+        void this.render().catch((err: unknown) => this.d.log(`progress.md: ${err instanceof Error ? err.message : String(err)}`));
+      }, wait).unref();
+      return;
+    }
+    if (this.renderTimer) clearTimeout(this.renderTimer);
+    this.renderTimer = null;
+    const t0 = performance.now();
     const info = this.d.daemonInfo();
     const note = [...this.notes.values()].slice(-3).join(' · ');
     await renderProgress(this.d.layout, this.state, note ? { ...info, note } : info, this.recent);
-    // Summaries of finished tasks and, once the goal is done, the final report: only when a task
-    // reached a final status since the last render (it stats one file per finished task).
-    if (this.summariesDue) {
-      this.summariesDue = false;
-      const r = await writeSummaries(this.d.layout, this.state);
+    this.lastRenderCostMs = performance.now() - t0;
+    this.lastRenderAt = Date.now();
+    // Summaries of tasks that just ended (a restart checks every finished task once), and the final
+    // report once the goal is done.
+    if (this.summariesDue.size || !this.summariesChecked || this.state.doneAt) {
+      const only = this.summariesChecked ? this.summariesDue : undefined;
+      this.summariesChecked = true;
+      this.summariesDue = new Set();
+      const r = await writeSummaries(this.d.layout, this.state, undefined, only);
       for (const e of r.errors) this.d.log(`summaries: ${e}`);
     }
   }
+
+  private renderTimer: NodeJS.Timeout | null = null;
+  private lastRenderAt = 0;
+  private lastRenderCostMs = 0;
 
   async close(leaveWorkers: boolean): Promise<void> {
     this.llm?.cancel();
@@ -912,7 +1005,7 @@ export class Cycle {
     await this.notifier.close();
     if (leaveWorkers) this.pool.detachAll();
     this.journalNow({ kind: 'daemon', msg: `daemon stopped (PID ${process.pid})${leaveWorkers && runningTasks(this.state).length ? '; workers left running' : ''}` });
-    await this.commit();
-    await this.render();
+    await this.commit({ idle: true });
+    await this.render({ force: true });
   }
 }

@@ -25,6 +25,8 @@ import { DEFAULT_LIST_CAP_ENTRIES } from '../planner/tools/list-directory.js';
 export interface PlannerCycle {
   state(): RunState;
   put(t: TaskState, to: TaskState['status'], reason: string, patch?: Partial<TaskState>): TaskState;
+  /** A new or changed task, without a status change (the plan index must see every change). */
+  setTask(t: TaskState): void;
   journal(d: JournalDraft): void;
   spawn(t: TaskState): Promise<void>;
   stop(task: string, reason: string): void;

@@ -40,7 +40,7 @@ export async function applyProposal(h: ApplyHost, p: Proposal, tool: string): Pr
       const parent = state.tasks[p.task] as TaskState;
       const { parent: withKids, created } = buildChildren(state, parent, p.children, new Date(), (title, taken) => uniqueId(deriveId(title), taken));
       for (const t of created) {
-        state.tasks[t.id] = t;
+        h.cycle.setTask(t);
         h.cycle.journal({ kind: 'status', task: t.id, to: 'pending', msg: `created by the planner under ${parent.id}: ${p.reason}`, data: { task: t } });
       }
       h.cycle.put(withKids, parent.status === 'blocked' ? 'pending' : parent.status, `decomposed by the planner: ${p.reason}`);

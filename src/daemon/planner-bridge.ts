@@ -24,6 +24,7 @@ export function plannerCycle(c: Cycle, env: NodeJS.ProcessEnv): PlannerCycle {
   return {
     state: () => c.state,
     put: (t, to, reason, patch) => c.put(t, to, reason, patch),
+    setTask: (t) => c.setTask(t),
     journal: (d) => c.journalNow(d),
     spawn: (t) => c.spawn(t),
     stop: (task, reason) => void c.pool.stop(task, reason),

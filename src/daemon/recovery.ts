@@ -17,7 +17,7 @@ export interface RecoveryHost {
   queueExit(e: WorkerExit): void;
   restartEvidence(t: TaskState): void;
   termRootOnly(workerName: string): boolean;
-  watchdog: { track(taskId: string, marker: string, root: { pid: number; startTicks: number | null } | null): void };
+  watchdog: { track(taskId: string, marker: string, root: { pid: number; startTicks: number | null; supervisor?: boolean } | null): void };
 }
 
 /** The live root of a marked tree: the marked process whose parent is not marked. */
@@ -46,7 +46,7 @@ export async function recoverWorkers(host: RecoveryHost, layout: Layout, say: (m
     else if (processMatches(a.process) && readEnvironHas(a.process.pid, `${MARKER_KEY}=${a.marker}`)) ref = a.process;
     if (ref) {
       host.pool.adopt(t.id, a.n, a.marker, dir, ref, deadline, host.termRootOnly(a.worker));
-      host.watchdog.track(t.id, a.marker, { pid: ref.pid, startTicks: ref.startTicks });
+      host.watchdog.track(t.id, a.marker, { pid: ref.pid, startTicks: ref.startTicks, supervisor: true });
       say(`${t.id}: re-adopted its running worker (PID ${ref.pid}, attempt ${a.n})`);
       continue;
     }

@@ -151,6 +151,11 @@ export class Journal {
     return this.seq;
   }
 
+  /** Bytes in the journal file (what a replay from the start would read). */
+  get bytes(): number {
+    return this.size;
+  }
+
   /**
    * Appends entries with consecutive seq numbers; resolves once they are on disk. Calls are queued,
    * so concurrent appends keep file order equal to seq order.

@@ -98,6 +98,8 @@ export function replayJournal(state: RunState, entries: readonly JournalEntry[])
       next.updatedAt = e.ts;
     }
     next.journalSeq = Math.max(next.journalSeq, e.seq);
+    // Cycles keep counting up from the newest entry the snapshot had not seen yet.
+    next.cycle = Math.max(next.cycle, e.cycle);
   }
   return { state: next, replayed: todo.length, applied, tasks, skipped };
 }

@@ -14,7 +14,8 @@ import { AuraError, errnoCode } from '../util/errors.js';
 import type { Now } from './aside.js';
 import type { Layout } from './layout.js';
 import { recoverState, type LoadResult } from './recover.js';
-import { RunState } from './schema.js';
+import { z } from 'zod';
+import { RunState, TaskState } from './schema.js';
 import { removeStaleTemps } from './temps.js';
 
 export type { LoadResult, Recovery } from './recover.js';
@@ -25,9 +26,13 @@ export interface StateStoreOptions {
   taskFile?: string;
 }
 
+/** Compact: at 20,000 tasks indentation alone was a third of the file, and people read progress.md. */
 export function serializeState(state: RunState): string {
-  return JSON.stringify(state, null, 2) + '\n';
+  return JSON.stringify(state) + '\n';
 }
+
+/** The run's own fields, checked in full; tasks are checked one by one, only those that changed. */
+const RunShell = RunState.extend({ tasks: z.record(z.string(), z.unknown()) });
 
 export class StateStore {
   private readonly layout: Layout;
@@ -36,6 +41,8 @@ export class StateStore {
   // Saves are serialised: two interleaved rename pairs could leave state.prev.json newer than state.json.
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
+  /** Size of the last snapshot written, in bytes. */
+  lastBytes = 0;
 
   constructor(layout: Layout, opts: StateStoreOptions = {}) {
     this.layout = layout;
@@ -54,9 +61,13 @@ export class StateStore {
     return result;
   }
 
-  save(state: RunState): Promise<void> {
+  /**
+   * Writes the snapshot. `changed`: the task ids changed since the last save (only those are
+   * validated, besides the run's own fields); without it every task is.
+   */
+  save(state: RunState, changed?: ReadonlySet<string>): Promise<void> {
     this.assertOpen();
-    const run = this.queue.then(() => this.write(state));
+    const run = this.queue.then(() => this.write(state, changed));
     // The queue only orders saves; each caller still sees its own failure through `run`.
     this.queue = run.then(
       () => undefined,
@@ -65,16 +76,29 @@ export class StateStore {
     return run;
   }
 
-  private async write(state: RunState): Promise<void> {
-    const check = RunState.safeParse(state);
-    if (!check.success) {
-      // load() would quarantine such a file; better to fail loudly at the source.
-      const i = check.error.issues[0];
-      throw new AuraError('INTERNAL', `refusing to save invalid state (${i?.path.join('.')}: ${i?.message})`);
+  private async write(state: RunState, changed?: ReadonlySet<string>): Promise<void> {
+    // load() would quarantine an invalid file; better to fail loudly at the source.
+    const refuse = (where: string, i: { path: PropertyKey[]; message: string } | undefined) => {
+      throw new AuraError('INTERNAL', `refusing to save invalid state (${where}${i?.path.map(String).join('.')}: ${i?.message})`);
+    };
+    if (changed) {
+      const shell = RunShell.safeParse(state);
+      if (!shell.success) refuse('', shell.error.issues[0]);
+      for (const id of changed) {
+        const t = state.tasks[id];
+        if (t === undefined) continue;
+        const r = TaskState.safeParse(t);
+        if (!r.success) refuse(`tasks.${id}.`, r.error.issues[0]);
+      }
+    } else {
+      const check = RunState.safeParse(state);
+      if (!check.success) refuse('', check.error.issues[0]);
     }
     const { stateDir, stateFile, statePrevFile } = this.layout;
     await fsp.mkdir(stateDir, { recursive: true });
-    const tmp = await writeTemp(stateFile, serializeState(state));
+    const text = serializeState(state);
+    this.lastBytes = Buffer.byteLength(text);
+    const tmp = await writeTemp(stateFile, text);
     try {
       try {
         await fsp.rename(stateFile, statePrevFile);

@@ -69,6 +69,8 @@ export async function writeSummaries(
   layout: Layout,
   state: RunState,
   journal?: readonly JournalEntry[] | null,
+  /** Only these tasks (those that just ended); every finished task when absent. */
+  only?: ReadonlySet<string>,
 ): Promise<WriteSummariesResult> {
   const out: WriteSummariesResult = { written: [], errors: [] };
   const dir = summariesDir(layout);
@@ -86,7 +88,8 @@ export async function writeSummaries(
     }
   };
 
-  for (const t of Object.values(state.tasks)) {
+  const tasks = only ? [...only].map((id) => state.tasks[id]).filter((t): t is NonNullable<typeof t> => t !== undefined) : Object.values(state.tasks);
+  for (const t of tasks) {
     if (!isFinalStatus(t.status)) continue;
     const file = summaryPath(layout, t.id);
     let mtime: number | null;

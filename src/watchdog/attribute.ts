@@ -8,6 +8,11 @@ export interface WorkerRoot {
   marker: string;
   /** The process the daemon started; null when unknown (adopted without a ref): marker only. */
   root: { pid: number; startTicks: number | null } | null;
+  /**
+   * The root is aura's own runner, not the worker: its descendants are the worker's, it is not (a
+   * worker's CPU and RSS, and the limits on them, are the worker's own).
+   */
+  supervisor?: boolean;
 }
 
 /** Identity across PID reuse. */
@@ -66,7 +71,8 @@ export function attribute(
   for (const [r, key] of seeds) claim(r, key);
 
   const out = new Map<string, ProcRow[]>(workers.map((w) => [w.key, []]));
-  for (const [pid, key] of owner) out.get(key)?.push(byPid.get(pid) as ProcRow);
+  const supervisors = new Set(workers.filter((w) => w.supervisor && w.root).map((w) => w.root!.pid));
+  for (const [pid, key] of owner) if (!supervisors.has(pid)) out.get(key)?.push(byPid.get(pid) as ProcRow);
   return out;
 }
 

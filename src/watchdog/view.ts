@@ -11,7 +11,7 @@ type Drawn = 'cpuPercent' | 'memBytes' | 'gpuMemBytes' | 'gpuUtilPercent';
 export interface Worker {
   taskId: string;
   marker: string;
-  root: { pid: number; startTicks: number | null } | null;
+  root: { pid: number; startTicks: number | null; supervisor?: boolean } | null;
   window: SampleWindow<Metric>;
   history: History<Drawn>;
   strikes: Strikes;

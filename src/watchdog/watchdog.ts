@@ -37,6 +37,8 @@ export interface WatchdogOptions {
 export interface WorkerRef {
   pid: number;
   startTicks: number | null;
+  /** The process is aura's runner, not the worker: only its descendants are measured. */
+  supervisor?: boolean;
 }
 
 const performanceClock: Clock = { now: () => performance.now() };
@@ -173,7 +175,7 @@ export class Watchdog {
     const gpuWait = this.gpu ? Math.min(this.gpu.timeoutMs, this.limits.pollMs / 2) : 0;
     const gpuP: Promise<GpuPoll> = this.gpu ? this.gpu.sample(gpuWait) : Promise.resolve(this.lastGpu);
     const scanAt = this.clock.now();
-    const usage = await this.tree.sample(ws.map((w) => ({ key: w.taskId, marker: w.marker, root: w.root })));
+    const usage = await this.tree.sample(ws.map((w) => ({ key: w.taskId, marker: w.marker, root: w.root, supervisor: w.root?.supervisor === true })));
     const mem = this.memory();
     const gpu = await gpuP;
     const t = this.clock.now();

@@ -1,7 +1,7 @@
 // The runner: a small monitor process between aura and each worker (like conmon for containers).
 //
-// aura starts `node runner.js <attempt-dir>/runner.json` in a new session with the worker's
-// environment. The runner starts the worker command, and for the worker's whole life:
+// aura starts `node runner-main.js <attempt-dir>/runner.json` in a new session with the worker's
+// environment. runner-main starts the worker command at once; this module then, for its whole life:
 //   - writes stdout/stderr to capped files (head + tail), so a flood cannot fill the disk;
 //   - parses the agent CLI's stream into aura's event model, appended to output.jsonl (capped);
 //   - keeps status.json current (last output, last event, usage so far) for stall detection and
@@ -10,9 +10,10 @@
 //   - records how it ended in exit.json, then exits with the worker's status.
 // Because the runner, not the daemon, holds the worker's pipes, a daemon that crashes or restarts
 // loses nothing: the worker keeps running and writing, and the next daemon reads the files.
-import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import type { ChildProcessByStdio } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import type { Readable } from 'node:stream';
 import { writeFileAtomicSync } from '../util/atomic.js';
 import { errnoCode } from '../util/errors.js';
 import { CappedFile } from './capped-file.js';
@@ -73,9 +74,21 @@ async function parserFor(backend: string): Promise<StreamParser> {
   return b ? b.parser() : textParser();
 }
 
-export async function runRunner(specFile: string): Promise<number> {
-  const dir = path.dirname(specFile);
-  const spec = JSON.parse(readFileSync(specFile, 'utf8')) as RunnerSpec;
+/** What runner-main saw of the worker before the rest of the runner was loaded. */
+export interface Started {
+  spawned: boolean;
+  error: Error | null;
+  exit: { code: number | null; signal: NodeJS.Signals | null } | null;
+  closed: { code: number | null; signal: NodeJS.Signals | null } | null;
+  /** Output read before the runner took over, in order. */
+  early: { stdout: Buffer[]; stderr: Buffer[] };
+  /** Detaches runner-main's early readers. */
+  stopEarly?: () => void;
+}
+
+/** Supervises a worker runner-main already started: output, events, status, the exit record. */
+export async function supervise(spec: RunnerSpec, dir: string, child: ChildProcessByStdio<null, Readable, Readable>, started: Started): Promise<number> {
+  const [cmd] = spec.argv;
   const parser = await parserFor(spec.backend);
   const stdout = new CappedFile(path.join(dir, 'stdout.log'), spec.capBytes);
   const stderr = new CappedFile(path.join(dir, 'stderr.log'), spec.capBytes);
@@ -103,15 +116,6 @@ export async function runRunner(specFile: string): Promise<number> {
     }
   };
 
-  const [cmd, ...args] = spec.argv;
-  const own = spec.umask !== undefined ? process.umask(spec.umask) : null;
-  const child = spawn(cmd ?? '/bin/false', args, { cwd: spec.cwd, env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
-  if (own !== null) process.umask(own);
-  const forward = (sig: NodeJS.Signals) => () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill(sig);
-  };
-  for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as NodeJS.Signals[]) process.on(sig, forward(sig));
-
   let partial = '';
   const onEvents = (evs: AgentEvent[]) => {
     if (evs.length === 0) return;
@@ -119,7 +123,7 @@ export async function runRunner(specFile: string): Promise<number> {
     status.lastEventAt = ts;
     if (events) events.write(Buffer.from(evs.map((e) => JSON.stringify({ ts, ...e })).join('\n') + '\n'));
   };
-  child.stdout.on('data', (chunk: Buffer) => {
+  const onStdout = (chunk: Buffer) => {
     stdout.write(chunk);
     status.lastOutputAt = new Date().toISOString();
     dirty = true;
@@ -132,12 +136,18 @@ export async function runRunner(specFile: string): Promise<number> {
       partial = '';
     }
     for (const line of lines) if (line.trim()) onEvents(parser.push(line));
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
+  };
+  const onStderr = (chunk: Buffer) => {
     stderr.write(chunk);
     status.lastOutputAt = new Date().toISOString();
     dirty = true;
-  });
+  };
+  // Take over from runner-main's early readers (nothing is read twice: this all runs in one tick).
+  started.stopEarly?.();
+  for (const c of started.early.stdout.splice(0)) onStdout(c);
+  for (const c of started.early.stderr.splice(0)) onStderr(c);
+  child.stdout.on('data', onStdout);
+  child.stderr.on('data', onStderr);
 
   const flusher = setInterval(() => {
     writeStatus();
@@ -148,30 +158,39 @@ export async function runRunner(specFile: string): Promise<number> {
 
   const exit = await new Promise<RunnerExit>((resolve) => {
     let spawnError: string | undefined;
-    child.once('spawn', () => {
+    const onSpawn = () => {
       status.childPid = child.pid ?? null;
       dirty = true;
       writeStatus();
-    });
-    child.once('error', (err) => {
+    };
+    const onError = (err: Error) => {
       spawnError = `${cmd}: ${err.message}`;
       stderr.write(Buffer.from(`aura runner: could not start ${cmd}: ${err.message}\n`));
-    });
+    };
+    if (started.spawned) onSpawn();
+    else child.once('spawn', onSpawn);
+    if (started.error) onError(started.error);
+    else child.once('error', onError);
     // 'close' (not 'exit') so the last output is read before the end is recorded; but only for a
     // while: a leftover background process may hold the pipes open for ever (the daemon reaps it).
     let grace: NodeJS.Timeout | undefined;
-    child.once('exit', () => {
+    const onExit = () => {
       grace = setTimeout(() => {
         stderr.write(Buffer.from(`\naura runner: the worker exited but something it started still holds its output open; stopped reading after ${CLOSE_GRACE_MS} ms\n`));
         child.stdout.destroy();
         child.stderr.destroy();
       }, CLOSE_GRACE_MS);
-    });
-    child.once('close', (code, signal) => {
+    };
+    if (started.exit) onExit();
+    else child.once('exit', onExit);
+    const onClose = (code: number | null, signal: NodeJS.Signals | null) => {
       clearTimeout(grace);
       if (partial.trim()) onEvents(parser.push(partial));
       resolve({ code, signal, endedAt: new Date().toISOString(), summary: parser.summary(), ...(spawnError ? { spawnError } : {}) });
-    });
+    };
+    // A worker that ended (and closed its output) before the runner took over: its end is known.
+    if (started.closed) onClose(started.closed.code, started.closed.signal);
+    else child.once('close', onClose);
   });
   clearInterval(flusher);
   dirty = true;
@@ -187,20 +206,4 @@ export async function runRunner(specFile: string): Promise<number> {
 function signalNumber(sig: string | null): number {
   const n = sig ? (({ SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 }) as Record<string, number>)[sig] : undefined;
   return n ?? 1;
-}
-
-// Entry point when run as a script.
-if (process.argv[1] && process.argv[1].endsWith(`${path.sep}runner.js`)) {
-  const spec = process.argv[2];
-  if (!spec) {
-    process.stderr.write('usage: runner.js <attempt-dir>/runner.json\n');
-    process.exit(2);
-  }
-  runRunner(spec).then(
-    (code) => process.exit(code),
-    (err: unknown) => {
-      process.stderr.write(`aura runner failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-      process.exit(70);
-    },
-  );
 }

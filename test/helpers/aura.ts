@@ -5,10 +5,33 @@ import os from 'node:os';
 import path from 'node:path';
 import { after } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { replayJournal } from '../../src/store/replay.js';
 import type { JournalEntry, RunState } from '../../src/store/schema.js';
 
+function currentState(dir: string): RunState {
+  const snap = JSON.parse(readFileSync(path.join(dir, '.aura/state/state.json'), 'utf8')) as RunState;
+  let text = '';
+  try {
+    text = readFileSync(path.join(dir, '.aura/state/journal.jsonl'), 'utf8');
+  } catch {
+    return snap;
+  }
+  const after: JournalEntry[] = [];
+  for (const line of text.split('\n')) {
+    if (!line) continue;
+    try {
+      const e = JSON.parse(line) as JournalEntry;
+      if (e.seq > snap.journalSeq) after.push(e);
+    } catch {
+      // a line being written: the next read has it whole
+    }
+  }
+  return after.length ? replayJournal(snap, after).state : snap;
+}
+
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const AURA_BIN = path.join(REPO, 'bin', 'aura.js');
+/** The CLI under test; BENCH_AURA_BIN points the benchmarks at another build (an older commit, to compare). */
+export const AURA_BIN = process.env.BENCH_AURA_BIN ?? path.join(REPO, 'bin', 'aura.js');
 
 export interface Project {
   dir: string;
@@ -47,7 +70,9 @@ export function makeProject(files: Record<string, string> = {}): Project {
     },
     read: (rel) => readFileSync(path.join(dir, rel), 'utf8'),
     exists: (rel) => existsSync(path.join(dir, rel)),
-    state: () => JSON.parse(readFileSync(path.join(dir, '.aura/state/state.json'), 'utf8')) as RunState,
+    // As aura itself reads it: the snapshot, then the journal entries it has not seen yet (the daemon
+    // writes state.json only now and then; the journal is the truth).
+    state: () => currentState(dir),
     journal: () =>
       readFileSync(path.join(dir, '.aura/state/journal.jsonl'), 'utf8')
         .split('\n')

@@ -33,7 +33,7 @@ test('save keeps the previous generation and leaves no temp files', async (t) =>
   const { gen1, gen2 } = await twoGenerations(L);
   assert.deepEqual(JSON.parse(await fs.readFile(L.stateFile, 'utf8')), gen2);
   assert.deepEqual(JSON.parse(await fs.readFile(L.statePrevFile, 'utf8')), gen1);
-  assert.match(await fs.readFile(L.stateFile, 'utf8'), /^\{\n  "schemaVersion": 1,/);
+  assert.match(await fs.readFile(L.stateFile, 'utf8'), /^\{"schemaVersion":1,/);
   assert.deepEqual((await fs.readdir(L.stateDir)).sort(), ['journal.jsonl', 'state.json', 'state.prev.json']);
 });
 
@@ -88,7 +88,7 @@ const corruptions: Array<{ name: string; write: (L: Layout, good: string) => Pro
   },
   {
     name: 'older schemaVersion 0',
-    write: (L, good) => fs.writeFile(L.stateFile, good.replace('"schemaVersion": 1', '"schemaVersion": 0')),
+    write: (L, good) => fs.writeFile(L.stateFile, good.replace('"schemaVersion":1', '"schemaVersion":0')),
     reason: /^state\.json has schemaVersion 0, this aura reads 1/,
   },
   {

@@ -1,4 +1,4 @@
-// The runner (dist/workers/runner.js) against workers that misbehave (found by the torture suite).
+// The runner (dist/workers/runner-main.js) against workers that misbehave (found by the torture suite).
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -7,7 +7,7 @@ import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { pidsWithEnv, REPO } from '../helpers/aura.js';
 
-const RUNNER = path.join(REPO, 'dist', 'workers', 'runner.js');
+const RUNNER = path.join(REPO, 'dist', 'workers', 'runner-main.js');
 const dirs: string[] = [];
 after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
