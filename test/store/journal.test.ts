@@ -176,3 +176,29 @@ test('the hand-written journal line check agrees with the zod schema', () => {
   ];
   for (const r of rows) assert.equal(asJournalEntry(r) !== null, JournalEntrySchema.safeParse(r).success, JSON.stringify(r));
 });
+
+test('onAppend listeners see each batch once it is on disk, in seq order; a throwing one is dropped', async (t) => {
+  const L = await tempProject(t);
+  const j = await Journal.open(L);
+  t.after(() => j.close());
+  const seen: number[][] = [];
+  const onDisk: boolean[] = [];
+  const off = j.onAppend((batch) => {
+    seen.push(batch.map((e) => e.seq));
+    onDisk.push(batch.every((e) => e.seq <= j.lastSeq));
+  });
+  let bad = 0;
+  j.onAppend(() => {
+    bad++;
+    throw new Error('a broken view');
+  });
+  await j.append([draft('one'), draft('two')]);
+  await Promise.all([j.append([draft('three')]), j.append([draft('four')])]);
+  off();
+  await j.append([draft('five')]);
+  assert.deepEqual(seen, [[1, 2], [3], [4]]);
+  assert.deepEqual(onDisk, [true, true, true]);
+  assert.equal(bad, 1, 'the throwing listener was called once, then unsubscribed');
+  assert.match(String(j.listenerFailure), /a broken view/);
+  assert.equal((await j.readAll()).length, 5, 'appends went on regardless');
+});
