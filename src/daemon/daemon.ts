@@ -32,6 +32,8 @@ import { statusLine } from '../progress/status-line.js';
 import { RotatingLog } from './log-file.js';
 import { WakeQueue } from './wake.js';
 import { TaskFileWatcher } from './watch.js';
+import { openDashboard, type Dashboard } from '../http/open.js'; // dashboard (issue 17)
+import { dashboardHost } from './dashboard-host.js'; // dashboard (issue 17)
 
 export interface DaemonOptions {
   taskFile: string; // absolute
@@ -45,7 +47,7 @@ export interface DaemonOptions {
   /** Per-cycle detail (--verbose); defaults to nothing. */
   debug?: (line: string) => void;
   /** The foreground console: the rotating log file and the live status line (optional in tests). */
-  console?: { attachFile(f: RotatingLog): void; startStatus(render: () => string): void; close(): void };
+  console?: { attachFile(f: RotatingLog): void; startStatus(render: () => string): void; close(): void; tell?(line: string): void };
   version: string;
 }
 
@@ -56,6 +58,7 @@ export class Daemon {
   private lock: LockHandle | null = null;
   private journal: Journal | null = null;
   private control: ControlServer | null = null;
+  private dashboard: Dashboard | null = null; // dashboard (issue 17)
   private watcher: TaskFileWatcher | null = null;
   private wakes: WakeQueue;
   private cycle: Cycle | null = null;
@@ -95,6 +98,8 @@ export class Daemon {
       taskFile: this.opts.taskFile,
     });
     try {
+      // dashboard (issue 17): bound before anything is written, so a busy port fails the start cleanly.
+      this.dashboard = await openDashboard({ config: this.opts.config, env: this.opts.env, runDir: L.runDir, lock: this.lock, log: this.opts.log, tell: this.opts.console?.tell });
       const store = new StateStore(L);
       const loaded = await store.load();
       // If journal.jsonl was lost but state.json survived, new entries must not reuse old numbers.
@@ -123,6 +128,8 @@ export class Daemon {
       this.cycle.watchdog.start();
       this.control = new ControlServer(socketPath, (req) => this.handle(req));
       await this.control.listen();
+      // dashboard (issue 17): the same facts and the same control path as the socket's.
+      await this.dashboard?.serve(dashboardHost({ layout: L, config: this.opts.config, cycle: this.cycle, journal: this.journal, info: () => ({ pid: process.pid, ...this.infoNow() }), control: (req) => this.handle(req) }));
       this.watcher = new TaskFileWatcher(
         this.opts.taskFile,
         this.opts.config.AURA_TASKFILE_DEBOUNCE_MS,
@@ -324,6 +331,8 @@ export class Daemon {
     this.watcher = null;
     await this.control?.close();
     this.control = null;
+    await this.dashboard?.close(); // dashboard (issue 17)
+    this.dashboard = null;
     await this.journal?.close();
     this.journal = null;
     await this.lock?.release();
