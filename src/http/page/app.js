@@ -13,8 +13,10 @@ let state = null;
 let selected = null;
 /** @type {number | null} */
 let pid = null;
-/** Kill asks twice: the first press arms the button for a few seconds. */
-const armed = new WeakSet();
+/** Kill asks twice: the first press arms it for a few seconds (kept here: rows are redrawn on every state). */
+const ARM_MS = 4000;
+/** @type {Map<string, number>} task → armed until */
+const armed = new Map();
 
 takeTokenFromUrl();
 
@@ -53,19 +55,28 @@ async function act(path, doing, button) {
 
 /** @param {string} cmd @param {string} task @param {HTMLButtonElement} button */
 function taskAct(cmd, task, button) {
-  if (cmd === 'kill' && !armed.has(button)) {
-    armed.add(button);
+  if (cmd === 'kill' && !((armed.get(task) ?? 0) > Date.now())) {
+    armed.set(task, Date.now() + ARM_MS);
     button.textContent = 'Really kill?';
     setTimeout(() => {
-      armed.delete(button);
-      button.textContent = 'Kill';
-    }, 4000);
+      armed.delete(task);
+      render();
+      void panel.refresh();
+    }, ARM_MS);
     return;
   }
+  armed.delete(task);
   void act(`/api/v1/tasks/${encodeURIComponent(task)}/${cmd}`, `${cmd} ${task}`, button);
 }
 
-const ui = { get selected() { return selected; }, act: taskAct };
+const ui = {
+  get selected() {
+    return selected;
+  },
+  /** @param {string} task */
+  armed: (task) => (armed.get(task) ?? 0) > Date.now(),
+  act: taskAct,
+};
 const panel = new TaskPanel(ui);
 
 function render() {
@@ -91,14 +102,17 @@ function addToFeed(e) {
 }
 
 connect({
-  onStatus: (s) => {
+  onStatus: (s, leading) => {
     $('conn').textContent = s;
     $('conn').dataset.state = s.startsWith('live') ? 'live' : 'down';
+    // Which tab holds the browser's one stream (the others relay it): read by tests.
+    $('conn').dataset.role = leading ? 'leader' : 'follower';
   },
   onEvent: (e) => {
     if (e.type === 'status') {
       $('conn').textContent = e.data;
       $('conn').dataset.state = String(e.data).startsWith('live') ? 'live' : 'down';
+      $('conn').dataset.role = 'follower';
     } else if (e.type === 'hello') {
       if (pid !== null && e.data.pid !== pid) ack(`the daemon restarted (PID ${e.data.pid}); it has a new token`);
       pid = e.data.pid;

@@ -14,7 +14,7 @@ const FEED_KEEP = 200;
 
 /**
  * @typedef {{ type: string, data: any, id?: number }} StreamEvent
- * @param {{ onEvent: (e: StreamEvent) => void, onStatus: (s: string) => void }} o
+ * @param {{ onEvent: (e: StreamEvent) => void, onStatus: (s: string, leading: boolean) => void }} o
  */
 export function connect(o) {
   const name = `aura-stream:${location.host}`;
@@ -65,7 +65,7 @@ export function connect(o) {
   const lead = () =>
     new Promise(() => {
       leader = true;
-      o.onStatus('connecting');
+      o.onStatus('connecting (leading)', leader);
       const es = new EventSource(`/api/v1/events?${lastSeq === null ? 'tail=100' : `since=${lastSeq}`}`);
       for (const type of TYPES) {
         es.addEventListener(type, (ev) => {
@@ -76,21 +76,20 @@ export function connect(o) {
         });
       }
       es.onopen = () => {
-        o.onStatus(shared ? 'live (shared)' : 'live');
+        o.onStatus(shared ? 'live (shared)' : 'live', leader);
         channel?.postMessage({ type: 'status', data: 'live (shared)' });
       };
       es.onerror = () => {
-        o.onStatus('reconnecting');
+        o.onStatus('reconnecting', leader);
         channel?.postMessage({ type: 'status', data: 'reconnecting' });
       };
     });
 
   if (shared) {
-    o.onStatus('joining');
+    o.onStatus('joining', leader);
     void navigator.locks.request(name, lead);
     channel?.postMessage({ type: 'sync?' });
   } else {
     void lead();
   }
-  return { isLeader: () => leader };
 }

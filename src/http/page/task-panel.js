@@ -8,7 +8,7 @@ import { $, clock, duration, el, feedItem, usageText } from './view.js';
 const FOLLOW_MS = 1000;
 
 export class TaskPanel {
-  /** @param {{ act: (cmd: string, task: string, button: HTMLButtonElement) => void }} ui */
+  /** @param {{ armed: (task: string) => boolean, act: (cmd: string, task: string, button: HTMLButtonElement) => void }} ui */
   constructor(ui) {
     this.ui = ui;
     /** @type {string | null} */
@@ -71,7 +71,7 @@ export class TaskPanel {
     const running = t.status === 'running' || t.status === 'verifying';
     const canRetry = t.status === 'failed' || t.status === 'blocked' || t.status === 'done';
     const actions = el('p', { class: 'actions' }, [
-      running ? el('button', { type: 'button', class: 'danger', 'data-act': 'kill', text: 'Kill' }) : null,
+      running ? el('button', { type: 'button', class: 'danger', 'data-act': 'kill', text: this.ui.armed(t.id) ? 'Really kill?' : 'Kill' }) : null,
       canRetry ? el('button', { type: 'button', 'data-act': 'retry', text: 'Retry' }) : null,
     ]);
     for (const b of actions.querySelectorAll('button')) {

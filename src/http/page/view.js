@@ -172,7 +172,7 @@ export function renderWorkers(s) {
 
 /**
  * @param {any} s
- * @param {{ selected: string | null, act: (cmd: string, task: string, button: HTMLButtonElement) => void }} ui
+ * @param {{ selected: string | null, armed: (task: string) => boolean, act: (cmd: string, task: string, button: HTMLButtonElement) => void }} ui
  */
 export function renderTasks(s, ui) {
   const retrying = new Set(s.active.retrying.map((/** @type {any} */ t) => t.id));
@@ -181,7 +181,7 @@ export function renderTasks(s, ui) {
     const running = t.status === 'running' || t.status === 'verifying';
     const canRetry = t.status === 'failed' || t.status === 'blocked' || t.status === 'done';
     const buttons = [];
-    if (running) buttons.push(el('button', { type: 'button', class: 'small danger', 'data-act': 'kill', text: 'Kill' }));
+    if (running) buttons.push(el('button', { type: 'button', class: 'small danger', 'data-act': 'kill', text: ui.armed(t.id) ? 'Really kill?' : 'Kill' }));
     if (canRetry) buttons.push(el('button', { type: 'button', class: 'small', 'data-act': 'retry', text: 'Retry' }));
     const row = el('div', { class: `row${ui.selected === t.id ? ' selected' : ''}` }, [
       el('span', { class: `status st-${t.status}`, text: retrying.has(t.id) ? 'retrying' : t.status }),
