@@ -9,7 +9,7 @@ import { renderEnvExample } from '../../src/config/show.js';
 import { REPO, runAura } from '../helpers/aura.js';
 
 const read = (f: string) => readFileSync(path.join(REPO, f), 'utf8');
-const COMMANDS = ['start', 'wake', 'status', 'progress', 'stop', 'kill', 'retry', 'pause', 'resume', 'history', 'config', 'doctor', 'setup', 'summaries', 'logs', 'changelog', 'projects', 'clean-workspaces'];
+const COMMANDS = ['start', 'wake', 'status', 'progress', 'stop', 'kill', 'retry', 'pause', 'resume', 'history', 'config', 'doctor', 'setup', 'summaries', 'logs', 'changelog', 'projects', 'clean-workspaces', 'dashboard'];
 
 test('.env.example lists every setting, with placeholders only', () => {
   const text = read('.env.example');
