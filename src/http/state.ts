@@ -2,6 +2,9 @@
 // statusJson, from the daemon's memory), plus what a page that stays open needs — the tasks that are
 // running, retrying or blocked with their attempt, elapsed time, last event and spend right now, the
 // watchdog's per-worker figures and history, and spend against the run budget. Pure.
+//
+// Nothing in it changes while nothing happens (no "generated at"): an idle run's state serialises to
+// the same text, so open event streams are sent nothing.
 import { addUsage, emptyTotals, runTotals, type Totals } from '../core/budget.js';
 import { elapsedMs } from '../progress/format.js';
 import { statusJson, type StatusJson, type UsageJson } from '../progress/status-json.js';
@@ -69,7 +72,6 @@ export interface WorkerJson {
 export type DashboardState = StatusJson & {
   api: typeof API_VERSION;
   seq: number;
-  generatedAt: string;
   daemon: StatusJson['daemon'] & { startedAt: string | null };
   active: { running: ActiveTask[]; retrying: ActiveTask[]; blocked: ActiveTask[] };
   workers: WorkerJson[];
@@ -137,7 +139,6 @@ export function dashboardState(s: DashboardSnapshot, live: LiveFacts, now: Date)
   return {
     api: API_VERSION,
     seq: s.seq,
-    generatedAt: now.toISOString(),
     ...base,
     daemon: { ...base.daemon, startedAt: s.daemon.startedAt },
     active: {
