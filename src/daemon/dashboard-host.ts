@@ -3,7 +3,7 @@
 import type { Config } from '../config/schema.js';
 import type { DashboardHost } from '../http/host.js';
 import type { DaemonInfo } from '../progress/types.js';
-import { readJournalTail, type Journal } from '../store/journal.js';
+import { readJournalSince, type Journal } from '../store/journal.js';
 import type { Layout } from '../store/layout.js';
 import type { ControlReply, ControlRequest } from './control.js';
 import type { Cycle } from './cycle.js';
@@ -29,8 +29,6 @@ export function dashboardHost(p: DaemonParts): DashboardHost {
     }),
     control: p.control,
     subscribe: (fn) => p.journal.onAppend(fn),
-    // The tail holds the newest entries; those after `after` are what was missed (or the newest
-    // `limit` of them, when more were).
-    journalSince: async (after, limit) => (limit > 0 ? (await readJournalTail(p.layout.journalFile, limit)).filter((e) => e.seq > after) : []),
+    journalSince: (after, limit) => (limit > 0 ? readJournalSince(p.layout.journalFile, after, limit) : Promise.resolve([])),
   };
 }

@@ -18,7 +18,10 @@ export interface ResumeRequest {
 export interface ResumePlan {
   /** Replay entries with seq > after … */
   after: number;
-  /** … the newest `limit` of them. */
+  /**
+   * … at most the newest `limit` of them: MAX_REPLAY, or 0 when there is nothing to replay. Not the
+   * count missed: entries appended while the replay is read are part of it too.
+   */
   limit: number;
   /** Some entries after the client's id are not replayed (more than MAX_REPLAY). */
   gap: boolean;
@@ -33,15 +36,15 @@ export function planResume(r: ResumeRequest): ResumePlan | { error: string } {
   const tailRaw = r.tail ?? '0';
   if (!COUNT.test(tailRaw)) return { error: `tail=${tailRaw.slice(0, 40)}: expected a whole number of journal entries (0–${MAX_REPLAY})` };
   const tail = Math.min(Number(tailRaw), MAX_REPLAY, r.currentSeq);
+  const from = (after: number, gap: boolean, reset: boolean): ResumePlan => ({ after, limit: after < r.currentSeq ? MAX_REPLAY : 0, gap, reset });
   const idRaw = r.lastEventId !== undefined && r.lastEventId.trim() !== '' ? r.lastEventId.trim() : r.since;
-  if (idRaw === null || idRaw === undefined) return { after: r.currentSeq - tail, limit: tail, gap: false, reset: false };
+  if (idRaw === null || idRaw === undefined) return from(r.currentSeq - tail, false, false);
   if (!COUNT.test(idRaw)) {
     return { error: `${r.lastEventId !== undefined ? 'Last-Event-ID' : 'since'} "${idRaw.slice(0, 40)}": expected a journal sequence number (a whole number)` };
   }
   const id = Number(idRaw);
-  if (id > r.currentSeq) return { after: r.currentSeq - tail, limit: tail, gap: false, reset: true };
-  const missed = r.currentSeq - id;
-  return missed > MAX_REPLAY ? { after: id, limit: MAX_REPLAY, gap: true, reset: false } : { after: id, limit: missed, gap: false, reset: false };
+  if (id > r.currentSeq) return from(r.currentSeq - tail, false, true);
+  return from(id, r.currentSeq - id > MAX_REPLAY, false);
 }
 
 /** One server-sent event. `data` is JSON on one line (JSON.stringify escapes newlines in strings). */

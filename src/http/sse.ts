@@ -74,6 +74,9 @@ export class SseHub {
     this.write(c, sseFrame('hello', { ...this.o.hello(), seq: seqNow, after: plan.after, gap: plan.gap, reset: plan.reset }));
     try {
       const replay = plan.limit > 0 ? await this.o.host.journalSince(plan.after, plan.limit) : [];
+      // Cut short by the limit (more was missed than is replayed): say so before the entries.
+      const first = replay[0];
+      if (!plan.gap && first && replay.length >= plan.limit && first.seq > plan.after + 1) this.write(c, sseFrame('gap', { after: plan.after, from: first.seq }));
       this.send(c, replay);
       const held = c.held ?? [];
       c.held = null;

@@ -113,6 +113,8 @@ test('readTail on a 10k-line journal reads backwards and returns the last n in o
   assert.deepEqual(await readJournalTail(L.journalFile, 0), []);
   assert.deepEqual((await readJournalSince(L.journalFile, 9_990)).map((e) => e.seq), [9991, 9992, 9993, 9994, 9995, 9996, 9997, 9998, 9999, 10000]);
   assert.equal((await readJournalSince(L.journalFile, 0)).length, 10_000);
+  assert.deepEqual((await readJournalSince(L.journalFile, 9_990, 3)).map((e) => e.seq), [9998, 9999, 10000], 'with a limit: the newest of them');
+  assert.deepEqual((await readJournalSince(L.journalFile, 9_998, 5)).map((e) => e.seq), [9999, 10000]);
   const j = await Journal.open(L, { readOnly: true });
   assert.equal(j.lastSeq, 10_000);
   assert.equal((await j.readTail(3)).length, 3);
