@@ -97,7 +97,8 @@ describe('dashboard page in Chromium', { skip: missing ?? false }, () => {
       await page.click('li[data-task="long"] button[data-act="retry"]');
       await waitText(page, '#ack', /long is pending again/);
       await waitText(page, statusOf('long'), /^running$/);
-      assert.equal((await stateOf(p)).tasks.long?.attempts.length, 2);
+      // The page shows the daemon's memory, which is ahead of state.json (saved after the journal).
+      await waitFor('a second attempt in state.json', () => p.state().tasks.long?.attempts.length === 2);
 
       await page.click('#refresh');
       await waitText(page, '#ack', /^woke: cycle \d+ started$/);
