@@ -3,8 +3,9 @@
 //
 // - Host must name the address the server is bound to, so a page on another site whose name was
 //   re-pointed at 127.0.0.1 (DNS rebinding) is refused: its requests carry its own name.
-// - Origin, when a browser sends one on a mutation, must be the dashboard's own origin (no CSRF).
-//   Non-browser clients (curl, scripts) send none; the token is what authorises them.
+// - Origin, when a browser sends one (any cross-origin request, and every POST), must be the
+//   dashboard's own (no CSRF, no other site's script opening streams). Non-browser clients (curl,
+//   scripts) send none; for changes the token is what authorises them.
 // - Mutations need the per-boot token, compared in constant time.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { isIP } from 'node:net';

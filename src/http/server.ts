@@ -117,12 +117,12 @@ export class DashboardServer {
   private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
       checkHost(req.headers.host, this.bound);
+      // Browsers send Origin on every cross-origin request (and on same-origin POSTs): any other
+      // site's script is refused before it can open a stream or read an answer.
+      checkOrigin(req.headers.origin, req.headers.host!);
       const url = new URL(req.url ?? '/', 'http://dashboard.invalid');
       const m = route(req.method ?? 'GET', url.pathname);
-      if (m.mutation) {
-        checkOrigin(req.headers.origin, req.headers.host!);
-        checkToken(tokenOf(req.headers), this.o.token);
-      }
+      if (m.mutation) checkToken(tokenOf(req.headers), this.o.token);
       await this.dispatch(m.route, url, req, res);
     } catch (err) {
       if (err instanceof HttpError) {
