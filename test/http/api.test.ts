@@ -1,12 +1,11 @@
 // The dashboard's JSON API against a real daemon over real HTTP: the state (the same facts as
-// `aura status --json`), task details, errors, the security checks, the controls (acknowledged and
-// journaled like the CLI's) and the event stream with Last-Event-ID.
+// `aura status --json`), task details, errors, the token and Origin checks on changes, the controls
+// (acknowledged and journaled like the CLI's) and the event stream with Last-Event-ID.
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import net from 'node:net';
 import { describe, test } from 'node:test';
 import { StatusJson } from '../../src/progress/status-json.js';
-import { projectsForThisFile, runAura, testEnv, waitFor } from '../helpers/aura.js';
+import { projectsForThisFile, runAura, waitFor } from '../helpers/aura.js';
 import { authed, modeOf, request, serve, SseClient, tokenFile } from './helpers.js';
 
 const project = projectsForThisFile();
