@@ -99,7 +99,7 @@ export class Daemon {
     });
     try {
       // dashboard (issue 17): bound before anything is written, so a busy port fails the start cleanly.
-      this.dashboard = await openDashboard({ config: this.opts.config, env: this.opts.env, runDir: L.runDir, lock: this.lock, log: this.opts.log, tell: this.opts.console?.tell });
+      this.dashboard = await openDashboard({ config: this.opts.config, env: this.opts.env, runDir: L.runDir, lock: this.lock, log: this.opts.log, tell: (line) => this.opts.console?.tell?.(line) });
       const store = new StateStore(L);
       const loaded = await store.load();
       // If journal.jsonl was lost but state.json survived, new entries must not reuse old numbers.
