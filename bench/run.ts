@@ -1,10 +1,10 @@
-// `npm run bench [-- --quick] [-- --only wake,save,exit,idle,commands,scan,stop,watchdog]`
+// `npm run bench [-- --quick] [-- --only wake,save,exit,idle,commands,scan,stop,watchdog,planner,dashboard]`
 //
 // Latency and footprint figures for the daemon, printed, never asserted (machines are shared and
 // noisy). Needs a built CLI (`npm run build`). Settings:
 //   --quick              5 trials, 5 s idle window (a smoke run)
 //   --only a,b           run only these measurements (wake, save, exit, idle, commands, scan, stop,
-//                        watchdog, planner, scale)
+//                        watchdog, planner, scale, dashboard)
 //   BENCH_TRIALS         trials per latency figure (default 30; 5 with --quick; at most 10 for the
 //                        stubborn stops and the watchdog kills, which wait out a grace or strikes)
 //   BENCH_IDLE_SECONDS   idle window, also the watchdog's 1 Hz sampling windows (default 60; 5 with --quick)
@@ -26,6 +26,7 @@ import { benchWake } from './wake.js';
 import { benchWatchdog } from './watchdog-sampling.js';
 import { benchPlanner } from './planner.js';
 import { benchScale } from './scale.js';
+import { benchDashboard } from './dashboard.js';
 
 const MEASUREMENTS: Array<[string, string, (o: BenchOptions) => Promise<Section>]> = [
   ['wake', '1. aura wake → cycle start', benchWake],
@@ -38,6 +39,7 @@ const MEASUREMENTS: Array<[string, string, (o: BenchOptions) => Promise<Section>
   ['watchdog', '8. watchdog sampling', benchWatchdog],
   ['planner', '9. LLM planner request', benchPlanner],
   ['scale', '10. daemon cost as the run grows', benchScale],
+  ['dashboard', '11. dashboard', benchDashboard],
 ];
 
 function positiveNumber(name: string, fallback: number): number {

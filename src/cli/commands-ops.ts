@@ -4,6 +4,7 @@
 import type { Command } from 'commander';
 import type { ChangelogOptions } from './changelog.js';
 import type { CleanOptions } from './clean.js';
+import type { DashboardOptions } from './dashboard.js';
 import type { LogsOptions } from './logs.js';
 import type { ProjectsOptions } from './projects.js';
 import type { SummariesOptions } from './summaries.js';
@@ -77,10 +78,22 @@ function registerClean(program: Command, run: Run): void {
     .action((o: CleanOptions) => run(import('./clean.js').then((m) => m.cleanCommand(o))));
 }
 
+function registerDashboard(program: Command, run: Run): void {
+  program
+    .command('dashboard')
+    .description("the running daemon's live dashboard (aura start --http): prints its link, with the token when you can read it")
+    .option('--open', "open it in the desktop's browser (xdg-open / open)")
+    .option('--json', 'print as JSON: {url, link, host, port, pid, tokenFile, token}')
+    .option('-d, --dir <project>', 'project directory (default: nearest with .aura/, else the current one)')
+    .addHelpText('after', '\nExits 4 when no daemon runs in the project, or it was started without --http.')
+    .action((o: DashboardOptions) => run(import('./dashboard.js').then((m) => m.dashboardCommand(o))));
+}
+
 export function registerOpsCommands(program: Command, run: Run): void {
   registerSummaries(program, run);
   registerLogs(program, run);
   registerChangelog(program, run);
   registerProjects(program, run);
   registerClean(program, run);
+  registerDashboard(program, run);
 }

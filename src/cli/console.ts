@@ -38,6 +38,12 @@ export class DaemonConsole {
     else this.print(`[${timestamp()}] ${line}`);
   };
 
+  /** A line for the terminal only, never the log file (the dashboard link, which carries its token). */
+  tell = (line: string): void => {
+    if (this.verbosity === 'quiet') return;
+    this.print(`[${timestamp()}] ${line}`);
+  };
+
   /** Detail shown only with --verbose (always in the log file). */
   debug = (line: string): void => {
     this.file?.write('debug', line);

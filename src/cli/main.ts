@@ -46,6 +46,7 @@ ${EXIT_CODES}`);
     .addOption(new Option('--planner <which>', 'who plans: auto (the LLM when AURA_API_KEY is set), llm or rules (AURA_PLANNER)'))
     .option('--set <KEY=VALUE>', 'override any setting, e.g. --set AURA_MAX_ATTEMPTS=5 (repeatable)', collect)
     .option('--leave-workers', 'on stop, leave workers running; the next daemon re-adopts them')
+    .option('--http [port]', 'serve the live dashboard and JSON API on 127.0.0.1 (AURA_HTTP_PORT; no port or 0: any free port; AURA_HTTP_HOST for another address); without a port, write it after the task file')
     .option('--project <dir>', "project directory holding .aura/ (default: the task file's directory)")
     .option('-q, --quiet', 'print nothing while running (progress.md, the journal and .aura/logs still record everything)')
     .option('-v, --verbose', 'also print every cycle and its wake reasons')

@@ -25,6 +25,8 @@ export interface StartOptions {
   project?: string;
   quiet?: boolean;
   verbose?: boolean;
+  /** `--http` alone: true; `--http 8080`: the port. */
+  http?: boolean | string;
 }
 
 export function flagOverrides(o: StartOptions): Record<string, string> {
@@ -40,6 +42,7 @@ export function flagOverrides(o: StartOptions): Record<string, string> {
   if (o.backend !== undefined) flags.AURA_LAYER2_BACKEND = o.backend;
   if (o.planner !== undefined) flags.AURA_PLANNER = o.planner;
   if (o.leaveWorkers) flags.AURA_LEAVE_WORKERS_ON_EXIT = 'true';
+  if (typeof o.http === 'string') flags.AURA_HTTP_PORT = o.http;
   return flags;
 }
 
@@ -48,7 +51,10 @@ export async function startCommand(file: string, o: StartOptions): Promise<numbe
   const projectDir = o.project ? path.resolve(o.project) : path.dirname(taskFile);
   checkPlacement(file, taskFile, projectDir);
   const out = new DaemonConsole(o.quiet ? 'quiet' : o.verbose ? 'verbose' : 'normal');
-  const { config, warnings } = loadConfig({ projectDir, env: process.env, homeDir: os.homedir(), flags: flagOverrides(o) });
+  const loaded = loadConfig({ projectDir, env: process.env, homeDir: os.homedir(), flags: flagOverrides(o) });
+  const { warnings } = loaded;
+  // A bare --http serves on AURA_HTTP_PORT when some source sets it, else on any free port.
+  const config = o.http === true && loaded.config.AURA_HTTP_PORT === undefined ? { ...loaded.config, AURA_HTTP_PORT: 0 } : loaded.config;
   for (const w of warnings) process.stderr.write(`aura: warning: ${w}\n`);
   const text = await readTaskFile(taskFile);
   parseTaskFile(text.text, { file }); // validate before touching .aura; messages name the file as given

@@ -2,6 +2,7 @@
 // "accepted values" sentence shown to users, from the same arguments, so the two cannot drift apart.
 // Every type takes a string (settings arrive from env files, the environment and flags) and trims it,
 // because trailing blanks in env files are invisible and should not make a value invalid.
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 export interface Kind<T extends z.ZodType> {
@@ -145,5 +146,18 @@ export function listOf<const V extends readonly [string, ...string[]]>(values: V
       .transform((s) => s.split(',').map((w) => w.trim().toLowerCase()).filter(Boolean))
       .refine((ws) => ws.every((w) => allowed.has(w)), { message: 'unknown word' }),
     accepts: `a comma-separated list of: ${values.join(', ')}`,
+  } satisfies Kind<z.ZodType>;
+}
+
+const HOST_NAME_RE = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+
+/** An address to listen on: an IPv4 or IPv6 address (no brackets) or a host name. */
+export function listenAddress() {
+  return {
+    type: z
+      .string()
+      .trim()
+      .refine((s) => isIP(s) !== 0 || HOST_NAME_RE.test(s)),
+    accepts: 'an IP address (such as 127.0.0.1, 0.0.0.0 or ::1) or a host name',
   } satisfies Kind<z.ZodType>;
 }

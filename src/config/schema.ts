@@ -2,9 +2,9 @@
 // accepted-values text in errors, `aura config` output and the README reference. Keys are the
 // environment-variable names our Python ancestor used, so existing ~/.aura/config.env files keep working.
 import type { z } from 'zod';
-import { boolean, commaList, decimal, httpUrl, type Kind, line, listOf, oneOf, percent, wholeNumber, word } from './kinds.js';
+import { boolean, commaList, decimal, httpUrl, type Kind, line, listenAddress, listOf, oneOf, percent, wholeNumber, word } from './kinds.js';
 
-export type Group = 'api' | 'loop' | 'workers' | 'watchdog' | 'notify';
+export type Group = 'api' | 'loop' | 'workers' | 'watchdog' | 'notify' | 'dashboard';
 
 /** Headings for the groups, in display order. */
 export const GROUPS: Record<Group, string> = {
@@ -13,6 +13,7 @@ export const GROUPS: Record<Group, string> = {
   workers: 'Workers',
   watchdog: 'Resource watchdog',
   notify: 'Notifications',
+  dashboard: 'Dashboard',
 };
 
 const EVENTS = ['goal_done', 'task_failed', 'task_blocked', 'budget_reached', 'watchdog_kill', 'safe_mode'] as const;
@@ -205,6 +206,16 @@ export const SETTINGS = {
   AURA_NOTIFY_WEBHOOK_EVENTS: optional(listOf(EVENTS), notify('Attention events the webhook gets (same words as AURA_NOTIFY_EVENTS); unset uses AURA_NOTIFY_EVENTS.')),
   AURA_NOTIFY_DESKTOP_EVENTS: optional(listOf(EVENTS), notify('Attention events desktop notifications show (same words); unset uses AURA_NOTIFY_EVENTS.')),
   AURA_NOTIFY_COMMAND_EVENTS: optional(listOf(EVENTS), notify('Attention events the command gets (same words); unset uses AURA_NOTIFY_EVENTS.')),
+  // ── dashboard ──
+  AURA_HTTP_PORT: optional(wholeNumber(0, 65535), {
+    description: 'Port of the live dashboard and JSON API the daemon serves (as with `aura start --http`); 0 picks a free port; unset serves nothing.',
+    group: 'dashboard',
+  }),
+  AURA_HTTP_HOST: setting(listenAddress(), '127.0.0.1', {
+    description:
+      'Address the dashboard listens on: this machine only by default; another address (e.g. 0.0.0.0) lets anyone who reaches it read the run, while changes still need the per-boot token.',
+    group: 'dashboard',
+  }),
 };
 
 export type SettingKey = keyof typeof SETTINGS;

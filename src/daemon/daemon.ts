@@ -35,6 +35,8 @@ import { statusLine } from '../progress/status-line.js';
 import { RotatingLog } from './log-file.js';
 import { WakeQueue } from './wake.js';
 import { TaskFileWatcher, type FileStamp } from './watch.js';
+import { openDashboard, type Dashboard } from '../http/open.js'; // dashboard (issue 17)
+import { dashboardHost } from './dashboard-host.js'; // dashboard (issue 17)
 
 export interface DaemonOptions {
   taskFile: string; // absolute
@@ -50,7 +52,7 @@ export interface DaemonOptions {
   /** Per-cycle detail (--verbose); defaults to nothing. */
   debug?: (line: string) => void;
   /** The foreground console: the rotating log file and the live status line (optional in tests). */
-  console?: { attachFile(f: RotatingLog): void; startStatus(render: () => string): void; close(): void };
+  console?: { attachFile(f: RotatingLog): void; startStatus(render: () => string): void; close(): void; tell?(line: string): void };
   version: string;
 }
 
@@ -61,6 +63,7 @@ export class Daemon {
   private lock: LockHandle | null = null;
   private journal: Journal | null = null;
   private control: ControlServer | null = null;
+  private dashboard: Dashboard | null = null; // dashboard (issue 17)
   private watcher: TaskFileWatcher | null = null;
   private wakes: WakeQueue;
   private cycle: Cycle | null = null;
@@ -120,6 +123,8 @@ export class Daemon {
       throw err;
     }
     try {
+      // dashboard (issue 17): bound before anything is written, so a busy port fails the start cleanly.
+      this.dashboard = await openDashboard({ config: this.opts.config, env: this.opts.env, runDir: L.runDir, lock: this.lock, log: this.opts.log, tell: (line) => this.opts.console?.tell?.(line) });
       const store = new StateStore(L);
       const loaded = await store.load();
       // If journal.jsonl was lost but state.json survived, new entries must not reuse old numbers.
@@ -149,6 +154,8 @@ export class Daemon {
       this.cycle.watchdog.start();
       this.control = new ControlServer(socketPath, (req) => this.handle(req));
       await this.control.listen();
+      // dashboard (issue 17): the same facts and the same control path as the socket's.
+      await this.dashboard?.serve(dashboardHost({ layout: L, config: this.opts.config, cycle: this.cycle, journal: this.journal, info: () => ({ pid: process.pid, ...this.infoNow() }), control: (req) => this.handle(req) }));
       this.watcher = new TaskFileWatcher(
         this.opts.taskFile,
         this.opts.config.AURA_TASKFILE_DEBOUNCE_MS,
@@ -417,6 +424,8 @@ export class Daemon {
     await this.control?.close();
     this.control = null;
     await this.removeSocketDir();
+    await this.dashboard?.close(); // dashboard (issue 17)
+    this.dashboard = null;
     await this.journal?.close();
     this.journal = null;
     await this.lock?.release();

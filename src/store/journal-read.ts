@@ -156,7 +156,10 @@ export function readJournalTail(file: string, n: number): Promise<JournalEntry[]
   return collectBackward(file, (_e, taken) => taken < n);
 }
 
-/** Entries with seq > `seq`, in file order (seqs only grow, so the walk stops at the first older one). */
-export function readJournalSince(file: string, seq: number): Promise<JournalEntry[]> {
-  return collectBackward(file, (e) => e.seq > seq);
+/**
+ * Entries with seq > `seq`, in file order (seqs only grow, so the walk stops at the first older one);
+ * with `limit`, only the newest `limit` of them.
+ */
+export function readJournalSince(file: string, seq: number, limit = Number.POSITIVE_INFINITY): Promise<JournalEntry[]> {
+  return collectBackward(file, (e, taken) => e.seq > seq && taken < limit);
 }

@@ -97,6 +97,9 @@ export class Journal {
   private queue: Promise<unknown> = Promise.resolve();
   private broken: Error | null = null;
   private closing: Promise<void> | null = null;
+  private readonly listeners = new Set<(entries: JournalEntry[]) => void>();
+  /** The error of the last listener that threw and was unsubscribed (for diagnostics). */
+  listenerFailure: unknown = null;
 
   private constructor(file: string, fh: fsp.FileHandle | null, s: Scan, repaired: string | null, tornBytes: number) {
     this.file = file;
@@ -205,7 +208,31 @@ export class Journal {
     }
     this.size += buf.length;
     this.seq = seq;
+    this.notify(out);
     return out;
+  }
+
+  /**
+   * Calls `fn` with each batch once it is on disk, in seq order (live views: the dashboard's event
+   * stream). Returns the unsubscribe function. A listener that throws is unsubscribed: a view must
+   * never make an append that already reached the disk look failed.
+   */
+  onAppend(fn: (entries: JournalEntry[]) => void): () => void {
+    this.listeners.add(fn);
+    return () => {
+      this.listeners.delete(fn);
+    };
+  }
+
+  private notify(entries: JournalEntry[]): void {
+    for (const fn of [...this.listeners]) {
+      try {
+        fn(entries);
+      } catch (err) {
+        this.listeners.delete(fn);
+        this.listenerFailure = err;
+      }
+    }
   }
 
   /** Cuts a failed append off again; if even that fails the file is in an unknown state: stop using it. */
@@ -234,6 +261,7 @@ export class Journal {
   close(): Promise<void> {
     this.closing ??= (async () => {
       await this.queue;
+      this.listeners.clear();
       await this.fh?.close();
     })();
     return this.closing;

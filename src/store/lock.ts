@@ -27,6 +27,23 @@ export interface LockInfo {
   socketPath: string;
   version: string;
   taskFile: string;
+  /** Where the daemon's dashboard listens (`aura start --http`); added once it listens. */
+  http?: LockHttp;
+}
+
+export interface LockHttp {
+  host: string;
+  port: number;
+  url: string;
+  /** The per-boot token for mutations, 0600, next to the lock. */
+  tokenFile: string;
+}
+
+function asLockHttp(v: unknown): LockHttp | null {
+  if (typeof v !== 'object' || v === null) return null;
+  const o = v as Record<string, unknown>;
+  if (typeof o.host !== 'string' || typeof o.url !== 'string' || typeof o.tokenFile !== 'string' || !isCount(o.port, 1)) return null;
+  return { host: o.host, port: o.port, url: o.url, tokenFile: o.tokenFile };
 }
 
 // Checked by hand rather than with zod: `aura wake` reads the lock, and loading zod would add
@@ -38,6 +55,7 @@ export function asLockInfo(v: unknown): LockInfo | null {
   const o = v as Record<string, unknown>;
   if (!isCount(o.pid, 1) || !(o.startTicks === null || isCount(o.startTicks, 0))) return null;
   for (const k of ['startedAt', 'socketPath', 'version', 'taskFile'] as const) if (typeof o[k] !== 'string') return null;
+  const http = asLockHttp(o.http);
   return {
     pid: o.pid,
     startTicks: o.startTicks as number | null,
@@ -45,6 +63,7 @@ export function asLockInfo(v: unknown): LockInfo | null {
     socketPath: o.socketPath as string,
     version: o.version as string,
     taskFile: o.taskFile as string,
+    ...(http ? { http } : {}),
   };
 }
 
@@ -154,18 +173,54 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class LockHandle {
   readonly file: string;
-  readonly info: LockInfo;
   readonly tookOverFrom: TakeOver | null;
-  private readonly ino: number;
-  private readonly content: string;
+  private current: LockInfo;
+  private ino: number;
+  private content: string;
   private released = false;
 
   constructor(file: string, info: LockInfo, content: string, ino: number, tookOverFrom: TakeOver | null) {
     this.file = file;
-    this.info = info;
+    this.current = info;
     this.content = content;
     this.ino = ino;
     this.tookOverFrom = tookOverFrom;
+  }
+
+  get info(): LockInfo {
+    return this.current;
+  }
+
+  /**
+   * Adds what the holder learnt after taking the lock (the dashboard's address). The file is replaced
+   * by rename, never rewritten in place: a reader (or a racing starter) must never see it empty or
+   * half-written, which it would judge a crashed create and take over. Refuses when the file is no
+   * longer ours.
+   */
+  async update(patch: Pick<LockInfo, 'http'>): Promise<void> {
+    if (this.released) throw new AuraError('INTERNAL', `lock ${this.file} was already released`);
+    const seen = await inspect(this.file);
+    if (!seen || seen.ino !== this.ino || seen.raw.toString('utf8') !== this.content) {
+      throw new AuraError('STATE', `lock ${this.file} is no longer ours; not updating it`);
+    }
+    const info: LockInfo = { ...this.current, ...patch };
+    const content = JSON.stringify(info) + '\n';
+    counter += 1;
+    const tmp = `${this.file}.new-${process.pid}-${counter}`;
+    // Same mode as the lock itself, whatever the store's policy for it is.
+    const mode = (await fsp.stat(this.file)).mode & 0o777;
+    await fsp.writeFile(tmp, content, { flag: 'wx', mode });
+    let ino: number;
+    try {
+      ino = (await fsp.stat(tmp)).ino; // rename keeps the inode
+      await fsp.rename(tmp, this.file);
+    } catch (err) {
+      await unlinkIfPresent(tmp);
+      throw err;
+    }
+    this.ino = ino;
+    this.content = content;
+    this.current = info;
   }
 
   /** Removes the lock file if it is still ours. Idempotent. */

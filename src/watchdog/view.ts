@@ -48,6 +48,8 @@ export interface WorkerView {
   peaks: Partial<Record<Drawn, number>>;
   /** Last ~60 polls; CPU and GPU scaled 0–100%, memory 0–peak. */
   sparklines: { cpu: string; rss: string; gpuMem: string };
+  /** The same polls as numbers (null: not measured that poll), oldest first, for graphical views. */
+  history: { cpuPercent: Array<number | null>; rssBytes: Array<number | null>; gpuMemBytes: Array<number | null>; gpuUtilPercent: Array<number | null> };
   /** The most strikes any limit has, and per limit. */
   strikes: number;
   strikesBy: Partial<Record<LimitKey, number>>;
@@ -102,6 +104,12 @@ function workerView(w: Worker, need: number): WorkerView {
       cpu: sparkline(w.history.values('cpuPercent'), { min: 0, max: 100 }),
       rss: sparkline(w.history.values('memBytes')),
       gpuMem: sparkline(w.history.values('gpuMemBytes')),
+    },
+    history: {
+      cpuPercent: w.history.values('cpuPercent'),
+      rssBytes: w.history.values('memBytes'),
+      gpuMemBytes: w.history.values('gpuMemBytes'),
+      gpuUtilPercent: w.history.values('gpuUtilPercent'),
     },
     strikes,
     strikesBy: { ...w.strikes },

@@ -13,7 +13,7 @@ describe('SETTINGS', () => {
       // One sentence: no full stop followed by a new sentence inside.
       assert.doesNotMatch(s.description.slice(0, -1), /\.\s+[A-Z]/, key);
       assert.ok(s.accepts.length > 0, key);
-      assert.ok(['api', 'loop', 'workers', 'watchdog', 'notify'].includes(s.group), key);
+      assert.ok(['api', 'loop', 'workers', 'watchdog', 'notify', 'dashboard'].includes(s.group), key);
     }
   });
 
@@ -100,6 +100,8 @@ const CASES: Record<SettingKey, { wrong: string; outOfRange: string; valid: [str
   AURA_NOTIFY_WEBHOOK_EVENTS: { wrong: 'all', outOfRange: 'task_failed,nope', valid: ['task_failed', ['task_failed']] },
   AURA_NOTIFY_DESKTOP_EVENTS: { wrong: 'all', outOfRange: 'nope', valid: ['goal_done', ['goal_done']] },
   AURA_NOTIFY_COMMAND_EVENTS: { wrong: 'all', outOfRange: 'nope', valid: ['budget_reached,safe_mode', ['budget_reached', 'safe_mode']] },
+  AURA_HTTP_PORT: { wrong: 'http', outOfRange: '65536', valid: ['0', 0] },
+  AURA_HTTP_HOST: { wrong: 'a b', outOfRange: 'http://127.0.0.1/', valid: [' ::1 ', '::1'] },
   AURA_WORKER_MAX_CPU_PERCENT: { wrong: '50%', outOfRange: '101', valid: ['100', 100] },
   AURA_WORKER_MAX_SYSTEM_MEMORY_PERCENT: { wrong: 'half', outOfRange: '100.5', valid: ['99.5', 99.5] },
   AURA_WORKER_MAX_SYSTEM_MEMORY_GB: { wrong: '8GB', outOfRange: '-8', valid: ['8', 8] },

@@ -11,7 +11,7 @@ import { auraCalls, checkMarkdown } from './cli-usage.js';
 import { REPO, runAura } from '../helpers/aura.js';
 
 const read = (f: string) => readFileSync(path.join(REPO, f), 'utf8');
-const COMMANDS = ['start', 'wake', 'status', 'progress', 'stop', 'kill', 'retry', 'pause', 'resume', 'history', 'config', 'init', 'doctor', 'setup', 'summaries', 'logs', 'changelog', 'projects', 'clean-workspaces'];
+const COMMANDS = ['start', 'wake', 'status', 'progress', 'stop', 'kill', 'retry', 'pause', 'resume', 'history', 'config', 'init', 'doctor', 'setup', 'summaries', 'logs', 'changelog', 'projects', 'clean-workspaces', 'dashboard'];
 
 test('.env.example lists every setting, with placeholders only', () => {
   const text = read('.env.example');

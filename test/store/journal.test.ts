@@ -113,6 +113,8 @@ test('readTail on a 10k-line journal reads backwards and returns the last n in o
   assert.deepEqual(await readJournalTail(L.journalFile, 0), []);
   assert.deepEqual((await readJournalSince(L.journalFile, 9_990)).map((e) => e.seq), [9991, 9992, 9993, 9994, 9995, 9996, 9997, 9998, 9999, 10000]);
   assert.equal((await readJournalSince(L.journalFile, 0)).length, 10_000);
+  assert.deepEqual((await readJournalSince(L.journalFile, 9_990, 3)).map((e) => e.seq), [9998, 9999, 10000], 'with a limit: the newest of them');
+  assert.deepEqual((await readJournalSince(L.journalFile, 9_998, 5)).map((e) => e.seq), [9999, 10000]);
   const j = await Journal.open(L, { readOnly: true });
   assert.equal(j.lastSeq, 10_000);
   assert.equal((await j.readTail(3)).length, 3);
@@ -175,4 +177,30 @@ test('the hand-written journal line check agrees with the zod schema', () => {
     'line',
   ];
   for (const r of rows) assert.equal(asJournalEntry(r) !== null, JournalEntrySchema.safeParse(r).success, JSON.stringify(r));
+});
+
+test('onAppend listeners see each batch once it is on disk, in seq order; a throwing one is dropped', async (t) => {
+  const L = await tempProject(t);
+  const j = await Journal.open(L);
+  t.after(() => j.close());
+  const seen: number[][] = [];
+  const onDisk: boolean[] = [];
+  const off = j.onAppend((batch) => {
+    seen.push(batch.map((e) => e.seq));
+    onDisk.push(batch.every((e) => e.seq <= j.lastSeq));
+  });
+  let bad = 0;
+  j.onAppend(() => {
+    bad++;
+    throw new Error('a broken view');
+  });
+  await j.append([draft('one'), draft('two')]);
+  await Promise.all([j.append([draft('three')]), j.append([draft('four')])]);
+  off();
+  await j.append([draft('five')]);
+  assert.deepEqual(seen, [[1, 2], [3], [4]]);
+  assert.deepEqual(onDisk, [true, true, true]);
+  assert.equal(bad, 1, 'the throwing listener was called once, then unsubscribed');
+  assert.match(String(j.listenerFailure), /a broken view/);
+  assert.equal((await j.readAll()).length, 5, 'appends went on regardless');
 });

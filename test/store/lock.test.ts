@@ -187,3 +187,32 @@ test('10 processes racing for a stale lock: exactly one wins, every round', { ti
   await Promise.all(all.map((c) => (c.child.exitCode !== null ? null : once(c.child, 'exit'))));
   t.diagnostic(`wins per contender: ${[...wins.values()].join(' ')}`);
 });
+
+test('update adds the dashboard address by replacing the file; release still recognises it as ours', async (t) => {
+  const L = await tempProject(t);
+  const h = await acquireLock(L, REQ);
+  const mode = (await fs.stat(L.lockFile)).mode & 0o777;
+  const http = { host: '127.0.0.1', port: 4321, url: 'http://127.0.0.1:4321/', tokenFile: path.join(L.runDir, 'http.token') };
+  await h.update({ http });
+  const onDisk = JSON.parse(await fs.readFile(L.lockFile, 'utf8'));
+  assert.deepEqual(onDisk.http, http);
+  assert.equal(onDisk.pid, process.pid);
+  assert.deepEqual((await readLock(L))?.info.http, http);
+  assert.deepEqual(h.info.http, http);
+  assert.equal((await fs.stat(L.lockFile)).mode & 0o777, mode, 'the mode is kept');
+  assert.deepEqual(await fs.readdir(L.runDir), ['daemon.lock'], 'no temp file left behind');
+  await h.release();
+  assert.equal(await readLock(L), null, 'the updated file was released as ours');
+  await assert.rejects(h.update({ http }), /already released/);
+});
+
+test('update refuses when the lock file is no longer ours; a malformed http field is ignored by readers', async (t) => {
+  const L = await tempProject(t);
+  const h = await acquireLock(L, REQ);
+  await writeLock(L, { pid: process.pid });
+  await assert.rejects(h.update({ http: undefined }), /no longer ours/);
+  await writeLock(L, { pid: process.pid, http: { host: '127.0.0.1', port: 'x' } } as unknown as Partial<LockInfo>);
+  const r = await readLock(L);
+  assert.equal(r?.info.pid, process.pid);
+  assert.equal(r?.info.http, undefined);
+});
