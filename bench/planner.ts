@@ -72,6 +72,7 @@ export function benchState(categories = 3, perCategory = 3): RunState {
     updatedAt: NOW.toISOString(),
     cycle: 12,
     journalSeq: 100,
+    journalBytes: 0,
     roots: [GOAL_ID],
     tasks,
     doneAt: null,

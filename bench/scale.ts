@@ -73,7 +73,7 @@ export async function runScale(n: number, o: Pick<BenchOptions, 'log'>, statusRu
     try {
       const s = sampleProc(d.child.pid!);
       last = s;
-      peakKb = Math.max(peakKb, s.hwmKb);
+      if (Number.isFinite(s.hwmKb)) peakKb = Math.max(peakKb, s.hwmKb);
     } catch {
       // exited between the check and the read
     }

@@ -83,6 +83,7 @@ export function emptyState(meta: TaskFileMeta, spec: TaskFileSpec): RunState {
     updatedAt: iso,
     cycle: 0,
     journalSeq: 0,
+    journalBytes: 0,
     roots: [],
     tasks: {},
     doneAt: null,

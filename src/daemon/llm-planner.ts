@@ -3,6 +3,9 @@
 // safe mode, hints, reviews) and journals each cycle's request size and cache use.
 import { BACKENDS, type Config } from '../config/schema.js';
 import { applyProposal } from './planner-apply.js';
+import type { DecideInput, Decision, PlannerCycle } from './planner-port.js';
+
+export type { DecideInput, Decision, PlannerCycle } from './planner-port.js';
 import type { JudgeContext, Proposal } from '../core/proposals.js';
 import { chargePlanner, afterFailure, afterSuccess, freshPlanner, modelAvailable } from '../core/safe-mode.js';
 import { declineBackoffSeconds, declineBlocks, skipGate } from '../core/skip-gate.js';
@@ -20,43 +23,6 @@ import { REVIEW_PROMPT } from '../planner/prompt.js';
 import { apiTools } from '../planner/tools/index.js';
 import { DEFAULT_READ_CAP_BYTES } from '../planner/tools/read-file.js';
 import { DEFAULT_LIST_CAP_ENTRIES } from '../planner/tools/list-directory.js';
-
-/** What the planner needs from the cycle that owns the run state. */
-export interface PlannerCycle {
-  state(): RunState;
-  put(t: TaskState, to: TaskState['status'], reason: string, patch?: Partial<TaskState>): TaskState;
-  /** A new or changed task, without a status change (the plan index must see every change). */
-  setTask(t: TaskState): void;
-  journal(d: JournalDraft): void;
-  spawn(t: TaskState): Promise<void>;
-  stop(task: string, reason: string): void;
-  workerProblem(t: TaskState): string | null;
-  /** Why nothing new may start now, or null. */
-  holdReason(): string | null;
-  workers(): Promise<WorkerDigest[]>;
-  log(line: string): void;
-  note(msg: string): void;
-  safeModeEvent(entered: boolean, reason: string): void;
-}
-
-export interface DecideInput {
-  reasons: string[];
-  /** Changes since the last model call, one line each (status moves, exits, evidence, stalls). */
-  changes: string[];
-  taskFileDiff: string | null;
-  /** Leaves the rules planner would start now. */
-  startable: number;
-}
-
-export interface Decision {
-  /** model: the model decided; rules: safe mode (the rules planner starts work); skipped: no call needed. */
-  mode: 'model' | 'rules' | 'skipped';
-  why: string;
-  /** Earliest time the planner wants a wake (a hint, a probe, a retry after a failure). */
-  nextDueAt: Date | null;
-  /** The model started work or changed tasks this cycle. */
-  acted: boolean;
-}
 
 /** After a failed call (not yet safe mode), ask again this soon, or at the safe-mode probe interval if shorter. */
 const RETRY_AFTER_FAILURE_MS = 15_000;

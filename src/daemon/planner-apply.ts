@@ -6,7 +6,7 @@ import { descendants } from '../core/tree.js';
 import type { TaskState } from '../store/schema.js';
 import { deriveId, uniqueId } from '../taskfile/ids.js';
 import * as mem from '../planner/memory.js';
-import type { PlannerCycle } from './llm-planner.js';
+import type { PlannerCycle } from './planner-port.js';
 
 export interface ApplyHost {
   cycle: PlannerCycle;

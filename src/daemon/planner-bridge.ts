@@ -3,8 +3,9 @@
 import type { JournalDraft } from '../core/transitions.js';
 import type { WorkerDigest } from '../planner/context.js';
 import { workerProblem } from '../workers/registry.js';
-import type { Cycle } from './cycle.js';
-import type { PlannerCycle } from './llm-planner.js';
+import type { TaskState } from '../store/schema.js';
+import type { CycleCtx } from './cycle-ctx.js';
+import type { PlannerCycle } from './planner-port.js';
 import { readRunnerStatus } from './live-status.js';
 
 /** A change worth the model's attention, in one line; null for wakes, daemon notices and its own record. */
@@ -19,27 +20,38 @@ export function describeChange(d: JournalDraft): string | null {
   return `${d.kind}${d.task ? ` ${d.task}` : ''}: ${d.msg}`;
 }
 
-export function plannerCycle(c: Cycle, env: NodeJS.ProcessEnv): PlannerCycle {
-  const uid = process.getuid?.() ?? -1;
+export interface BridgeDeps {
+  x: CycleCtx;
+  spawn(t: TaskState): Promise<void>;
+  holdReason(): string | null;
+  resources(): Record<string, string>;
+  stallSuspected(task: string): boolean;
+  safeModeEvent(entered: boolean, reason: string): void;
+}
+
+export function plannerCycle(d: BridgeDeps): PlannerCycle {
+  const { x } = d;
+  const b = x.book;
   return {
-    state: () => c.state,
-    put: (t, to, reason, patch) => c.put(t, to, reason, patch),
-    setTask: (t) => c.setTask(t),
-    journal: (d) => c.journalNow(d),
-    spawn: (t) => c.spawn(t),
-    stop: (task, reason) => void c.pool.stop(task, reason),
-    workerProblem: (t) => workerProblem(t, c.config, env, uid),
-    holdReason: () => c.holdReason(),
+    state: () => b.state,
+    put: (t, to, reason, patch) => b.put(t, to, reason, patch),
+    setTask: (t) => b.setTask(t),
+    journal: (draft) => b.record(draft),
+    spawn: (t) => d.spawn(t),
+    stop: (task, reason) => void x.pool.stop(task, reason),
+    workerProblem: (t) => workerProblem(t, x.config, x.env, x.uid),
+    holdReason: () => d.holdReason(),
     workers: async () => {
-      const now = Date.now();
-      const res = c.resources();
+      const now = x.clock.now().getTime();
+      const res = d.resources();
       const out: WorkerDigest[] = [];
-      for (const w of c.pool.list()) {
+      for (const w of x.pool.list()) {
         const s = await readRunnerStatus(w.attemptDirAbs);
         const u = s?.summary?.usage;
+        const t = b.state.tasks[w.task];
         out.push({
           task: w.task,
-          worker: c.state.tasks[w.task]?.worker ?? (c.state.tasks[w.task]?.run ? 'shell' : c.config.AURA_LAYER2_BACKEND),
+          worker: t?.worker ?? (t?.run ? 'shell' : x.config.AURA_LAYER2_BACKEND),
           attempt: w.attempt,
           elapsedS: s ? (now - Date.parse(s.startedAt)) / 1000 : 0,
           lastOutputAgoS: s?.lastOutputAt ? (now - Date.parse(s.lastOutputAt)) / 1000 : null,
@@ -49,13 +61,13 @@ export function plannerCycle(c: Cycle, env: NodeJS.ProcessEnv): PlannerCycle {
           costUsd: u?.costUsd ?? null,
           lastText: s?.summary?.lastText ?? null,
           resources: res[w.task] ?? null,
-          stallSuspected: c.stalls.isSuspect(w.task),
+          stallSuspected: d.stallSuspected(w.task),
         });
       }
       return out;
     },
-    log: (line) => c.log(line),
-    note: (msg) => c.note(msg),
-    safeModeEvent: (entered, reason) => c.safeModeEvent(entered, reason),
+    log: (line) => x.log(line),
+    note: (msg) => x.notes.add(msg),
+    safeModeEvent: (entered, reason) => d.safeModeEvent(entered, reason),
   };
 }

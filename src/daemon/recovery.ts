@@ -8,12 +8,13 @@ import { findByEnvMarker, processMatches, readEnvironHas } from '../proc/index.j
 import type { Layout } from '../store/layout.js';
 import type { ProcessRef, TaskState } from '../store/schema.js';
 import { MARKER_KEY, stopTree } from '../workers/tree-kill.js';
-import type { WorkerExit, WorkerPool } from './pool.js';
+import type { WorkerExit } from './pool.js';
+import type { PoolPort } from './ports.js';
 import { readExitFile } from './pool.js';
 
 export interface RecoveryHost {
   state: { tasks: Record<string, TaskState> };
-  pool: WorkerPool;
+  pool: PoolPort;
   queueExit(e: WorkerExit): void;
   restartEvidence(t: TaskState): void;
   termRootOnly(workerName: string): boolean;

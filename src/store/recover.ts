@@ -58,6 +58,7 @@ function journalBase(entries: readonly JournalEntry[], now: Now, taskFile: strin
     // Cycles keep counting up from where the journal left off.
     cycle: entries.reduce((m, e) => Math.max(m, e.cycle), 0),
     journalSeq: 0,
+    journalBytes: 0,
     roots: [],
     tasks: {},
     doneAt: null,

@@ -261,6 +261,8 @@ export const RunState = z.object({
   cycle: z.number().int().nonnegative(),
   /** Sequence number of the last journal entry this snapshot includes. */
   journalSeq: z.number().int().nonnegative(),
+  /** The journal's size in bytes when this snapshot was written: readers replay from there. */
+  journalBytes: z.number().int().nonnegative().default(0),
   /** The tree's root: always [GOAL_ID] (the goal itself); every live task is reachable from it. */
   roots: z.array(z.string()),
   tasks: z.record(z.string(), TaskState),

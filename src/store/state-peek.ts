@@ -1,10 +1,12 @@
-// A quick read of state.json for read-only views (aura status): JSON.parse and a shape check, no
-// zod. The daemon validates every state it writes and writes atomically, so its own file can be
-// trusted for display; anything that does not look right goes through the full, validating
-// reader (readStateReadOnly) instead, which also explains a recovery.
-import { readFileSync } from 'node:fs';
+// A quick read of the run for read-only views (aura status): state.json with a shape check, then the
+// journal entries written since that snapshot (read from the byte offset the snapshot records), all
+// without zod. The daemon validates everything it writes and writes atomically, so its own files can
+// be trusted for display; anything that does not look right goes through the full, validating reader
+// (readStateReadOnly) instead, which also explains a recovery.
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import type { Layout } from './layout.js';
-import type { RunState } from './schema.js';
+import { replayWith, TRUSTING } from './replay-core.js';
+import type { JournalEntry, RunState } from './schema.js';
 import { STATE_VERSION } from './version.js';
 
 export function peekState(layout: Layout): RunState | null {
@@ -19,10 +21,46 @@ export function peekState(layout: Layout): RunState | null {
   const plausible =
     s.schemaVersion === STATE_VERSION &&
     typeof s.goal === 'string' &&
+    typeof s.journalSeq === 'number' &&
     typeof s.tasks === 'object' &&
     s.tasks !== null &&
     Array.isArray(s.roots) &&
     typeof s.createdAt === 'string' &&
     Object.values(s.tasks as object).every((t) => typeof t === 'object' && t !== null && Array.isArray((t as { attempts?: unknown }).attempts));
-  return plausible ? (value as RunState) : null;
+  if (!plausible) return null;
+  const state = value as RunState;
+  const tail = journalAfter(layout.journalFile, typeof s.journalBytes === 'number' ? s.journalBytes : 0, state.journalSeq);
+  if (tail === null) return null;
+  return tail.length ? replayWith(state, tail, TRUSTING).state : state;
+}
+
+/** Entries after `seq`, read from `offset` on (the snapshot's own); null when the file is not as expected. */
+function journalAfter(file: string, offset: number, seq: number): JournalEntry[] | null {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch {
+    return [];
+  }
+  try {
+    const size = fstatSync(fd).size;
+    // A journal shorter than the snapshot says (replaced, repaired): let the full reader look.
+    const from = offset <= size ? offset : -1;
+    if (from < 0) return null;
+    const buf = Buffer.alloc(size - from);
+    readSync(fd, buf, 0, buf.length, from);
+    const out: JournalEntry[] = [];
+    for (const line of buf.toString('utf8').split('\n')) {
+      if (!line) continue;
+      try {
+        const e = JSON.parse(line) as JournalEntry;
+        if (typeof e.seq === 'number' && e.seq > seq) out.push(e);
+      } catch {
+        // a line being written right now: the next read has it whole
+      }
+    }
+    return out;
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -63,6 +63,7 @@ export function makeState(tasks: TaskState[], patch: Partial<RunState> = {}): Ru
     updatedAt: '2026-03-01T09:00:00.000Z',
     cycle: 1,
     journalSeq: 0,
+    journalBytes: 0,
     roots: tasks.filter((t) => t.parent === null).map((t) => t.id),
     tasks: byId,
     doneAt: null,

@@ -126,7 +126,8 @@ describe('agent workers under aura (real CLIs)', { skip, timeout: 15 * 60_000 },
       assert.match(st.pause?.reason ?? '', /run budget reached/);
       assert.equal(st.tasks.one?.status, 'done');
       assert.equal(st.tasks.two?.attempts.length, 0, 'nothing new was started');
-      assert.match(p.progress(), /run budget reached/);
+      // progress.md is rendered at its own pace (at most every few hundred ms).
+      await waitFor('progress.md says so', () => /run budget reached/.test(p.progress()), 10_000);
       assert.ok(p.journal().some((e) => e.kind === 'decision' && /run budget reached/.test(e.msg)));
     } finally {
       d.kill();

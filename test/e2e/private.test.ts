@@ -43,6 +43,8 @@ describe('.aura is its owner\'s alone', () => {
       assert.equal(modeOf(root), 0o700);
       for (const f of ['state/state.json', 'state/journal.jsonl', 'logs/aura.log', 'run/daemon.lock']) assert.equal(modeOf(path.join(root, f)), 0o600, f);
       const a = p.state().tasks['out']!.attempts[0]!;
+      // The runner starts the worker first and opens its logs right after.
+      await waitFor('stdout.log', () => p.exists(path.join('.aura', a.dir, 'stdout.log')), 10_000);
       assert.equal(modeOf(path.join(root, a.dir, 'stdout.log')), 0o600);
       assert.equal(modeOf(path.join(root, 'run/aura.sock')) & 0o077, 0, 'the socket is owner-only');
       // The worker made out.txt with the umask aura was started with (000 → 0666), not aura's 077.
@@ -101,7 +103,7 @@ describe('the control socket', () => {
     mkdirSync(squat, { recursive: true });
     const d = startDaemon(['task.md', '--interval', '3600'], { cwd: deep, env: testEnv() });
     try {
-      await waitFor('running', () => readFileSync(path.join(deep, '.aura/state/state.json'), 'utf8').includes('"running"'), 20_000);
+      await waitFor('running', () => readFileSync(path.join(deep, '.aura/state/journal.jsonl'), 'utf8').includes('"to":"running"'), 20_000);
       const lock = JSON.parse(readFileSync(path.join(runDir, 'daemon.lock'), 'utf8')) as { socketPath: string };
       assert.notEqual(lock.socketPath, squat);
       const dir = path.dirname(lock.socketPath);

@@ -95,10 +95,11 @@ describe('the packed tarball', { timeout: 10 * 60_000 }, () => {
   test('holds what a user needs and nothing of the checkout', (t) => {
     t.diagnostic(`${packed.filename}: ${packed.size} bytes packed, ${packed.unpackedSize} unpacked, ${packed.files.length} files; install ${installMs} ms`);
     const files = packed.files.map((f) => f.path);
-    for (const f of ['package.json', 'README.md', 'bin/aura.js', 'dist/cli/main.js', 'dist/workers/runner.js', 'templates/task.md', 'templates/progress.md', 'tasks/example_mission.md', 'tasks/example/check.mjs', 'tasks/agent-mission/task.md', 'tasks/agent-mission/check.mjs']) {
+    for (const f of ['package.json', 'README.md', 'bin/aura.js', 'dist/cli/main.js', 'dist/workers/runner.js', 'dist/workers/runner-main.js', 'src/http/page/index.html', 'templates/task.md', 'templates/progress.md', 'tasks/example_mission.md', 'tasks/example/check.mjs', 'tasks/agent-mission/task.md', 'tasks/agent-mission/check.mjs']) {
       assert.ok(files.includes(f), `${f} is packed`);
     }
-    const stray = files.filter((f) => /^(src|test|bench|scripts|node_modules)\//.test(f) || f.endsWith('.map') || /(^|\/)(\.aura|out)\//.test(f));
+    // The dashboard's page is served as written (plain ES modules, no build step): its folder ships.
+    const stray = files.filter((f) => (/^(src|test|bench|scripts|node_modules)\//.test(f) && !f.startsWith('src/http/page/')) || f.endsWith('.map') || /(^|\/)(\.aura|out)\//.test(f));
     assert.deepEqual(stray, []);
   });
 

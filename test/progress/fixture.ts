@@ -177,6 +177,7 @@ export function fixtureState(): RunState {
     updatedAt: at('14:03:00'),
     cycle: 42,
     journalSeq: 311,
+    journalBytes: 0,
     roots: ['setup', 'site', 'publish', 'announce'],
     tasks,
     doneAt: null,

@@ -56,6 +56,7 @@ export function makeState(patch: Partial<RunState> = {}): RunState {
     updatedAt: '2026-03-01T09:00:00.000Z',
     cycle: 1,
     journalSeq: 0,
+    journalBytes: 0,
     roots: ['a'],
     tasks: { a: makeTask('a') },
     doneAt: null,

@@ -1,0 +1,54 @@
+// progress.md and the summaries, written as often as they are worth: progress.md at most every
+// RENDER_MIN_MS and at most 1/20 of the time (a large tree costs more to render; a render asked for
+// sooner is done when its time comes), summaries for the tasks that just ended (a restart checks every
+// finished task once), the final report once the goal is done.
+import { performance } from 'node:perf_hooks';
+import { renderDelayMs } from '../core/snapshot-policy.js';
+import { writeSummaries } from '../summaries/write.js';
+import type { CycleCtx } from './cycle-ctx.js';
+import { renderProgress, type DaemonInfoFn } from './render.js';
+
+export class Renderer {
+  private timer: NodeJS.Timeout | null = null;
+  private lastAt = 0;
+  private lastCostMs = 0;
+  private summariesChecked = false;
+
+  constructor(
+    private readonly x: CycleCtx,
+    private readonly daemonInfo: DaemonInfoFn,
+  ) {}
+
+  /** `force`: now, whatever the pace (stopping). */
+  async render(o: { force?: boolean } = {}): Promise<void> {
+    const x = this.x;
+    const wait = o.force ? 0 : renderDelayMs(x.clock.now().getTime() - this.lastAt, this.lastCostMs);
+    if (wait > 0) {
+      this.timer ??= setTimeout(() => {
+        this.timer = null;
+        void this.render().catch((err: unknown) => x.log(`progress.md: ${err instanceof Error ? err.message : String(err)}`));
+      }, wait).unref();
+      return;
+    }
+    this.cancel();
+    const t0 = performance.now();
+    const info = this.daemonInfo();
+    const note = x.notes.text();
+    await renderProgress(x.layout, x.book.state, note ? { ...info, note } : info, x.book.recent);
+    this.lastCostMs = performance.now() - t0;
+    this.lastAt = x.clock.now().getTime();
+    const b = x.book;
+    if (b.summariesDue.size || !this.summariesChecked || b.state.doneAt) {
+      const only = this.summariesChecked ? b.summariesDue : undefined;
+      this.summariesChecked = true;
+      b.summariesDue = new Set();
+      const r = await writeSummaries(x.layout, b.state, undefined, only);
+      for (const e of r.errors) x.log(`summaries: ${e}`);
+    }
+  }
+
+  cancel(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+}
