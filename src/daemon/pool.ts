@@ -8,6 +8,7 @@ import type { ProcessRef } from '../store/schema.js';
 import { errnoCode } from '../util/errors.js';
 import type { RunnerExit } from '../workers/runner.js';
 import type { Exit, Spawned } from '../workers/spawn.js';
+import type { RemoteEnd } from '../executors/types.js';
 import { stopTree, type StopResult } from '../workers/tree-kill.js';
 
 export interface WorkerExit {
@@ -17,6 +18,8 @@ export interface WorkerExit {
   /** Why aura stopped it, if it did ('timeout' for the budget). */
   stopReason: string | null;
   adopted: boolean;
+  /** Executor hook (issue 18): what a batch system said about the end; absent for local workers. */
+  remote?: RemoteEnd;
 }
 
 interface Handle {

@@ -111,6 +111,15 @@ export async function runRunner(specFile: string): Promise<number> {
     if (child.exitCode === null && child.signalCode === null) child.kill(sig);
   };
   for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as NodeJS.Signals[]) process.on(sig, forward(sig));
+  // A batch job's wrapper passes on Slurm's warning that the time limit is near (--signal=B:USR2@N):
+  // everything so far goes to disk now, in case the end comes as SIGKILL. The worker is not told.
+  process.on('SIGUSR2', () => {
+    dirty = true;
+    writeStatus();
+    stdout.flushTail();
+    stderr.flushTail();
+    events?.flushTail();
+  });
 
   let partial = '';
   const onEvents = (evs: AgentEvent[]) => {
