@@ -27,7 +27,11 @@ import { workerEnv } from '../workers/shell.js';
 import { stopTree, type StopResult } from '../workers/tree-kill.js';
 import { gatherArtifacts, type HashLimits } from './artifacts.js';
 import { launch, prepareAttempt } from './attempts.js';
-import { readExitFile, WorkerPool, type WorkerExit } from './pool.js';
+import { readExitFile, type WorkerExit } from './pool.js';
+import { ExecutorRouter } from '../executors/router.js';
+import { executorFor } from '../executors/types.js';
+import { executorProblem } from '../executors/problems.js';
+import { spawnSlurm, type SlurmSpawnHost } from '../executors/slurm/attempt.js';
 import { renderProgress, type DaemonInfoFn } from './render.js';
 import { writeSummaries } from '../summaries/write.js';
 import { BUDGET_STOP_REASON, SHUTDOWN_REASON } from '../core/tree.js';
@@ -103,7 +107,8 @@ export class Cycle {
   private requests: OperatorRequest[] = [];
   /** A task reached a final status since the last render (a restart checks once too). */
   private summariesDue = true;
-  readonly pool: WorkerPool;
+  /** Every live worker, local or (issue 18) a Slurm job. */
+  readonly pool: ExecutorRouter;
   readonly stalls: StallMonitor;
   readonly watchdog: Watchdog;
   private readonly notifier: Notifier;
@@ -151,7 +156,7 @@ export class Cycle {
         void this.pool.stop(task, reason);
       },
     });
-    this.pool = new WorkerPool({
+    this.pool = new ExecutorRouter({
       graceMs: d.config.AURA_KILL_GRACE_SECONDS * 1000,
       adoptPollMs: 250,
       onExit: (e) => {
@@ -159,6 +164,16 @@ export class Cycle {
         d.wake(`worker ${e.task} exited`);
       },
       onStopped: (task, r, reason) => this.stopped(task, r, reason),
+      // Executor hook (issue 18): what the Slurm executor needs of the run.
+      config: d.config,
+      env: d.env,
+      runId: () => this.state.runId,
+      since: () => this.state.createdAt,
+      onKill: (task, v) => this.watchdogKill(task, v),
+      onNotice: (msg, task) => {
+        this.journalNow({ kind: task ? 'attempt' : 'warning', ...(task ? { task } : {}), msg: `slurm: ${msg}` });
+        d.log(`${task ? `${task}: ` : ''}slurm: ${msg}`);
+      },
     });
   }
 
@@ -282,7 +297,7 @@ export class Cycle {
   resources(): Record<string, string> {
     const out: Record<string, string> = {};
     for (const w of this.watchdog.snapshot().workers) out[w.taskId] = resourceLine(w);
-    return out;
+    return { ...out, ...this.pool.remoteResources() };
   }
 
   request(r: OperatorRequest): void {
@@ -613,6 +628,9 @@ export class Cycle {
       this.put(t0, 'blocked', worker.problem, { blockedBy: 'worker' });
       return;
     }
+    // Executor hook (issue 18): a Slurm task becomes a batch job; this machine's free memory and CPU
+    // placement do not apply to it.
+    if (executorFor(t0, this.d.config) === 'slurm') return spawnSlurm(this.slurmHost(), t0, worker);
     const pre = this.watchdog.preflight();
     if (!pre.ok) {
       const msg = `not starting ${t0.id}: ${pre.reason}`;
@@ -673,6 +691,29 @@ export class Cycle {
     return scopeArgv(unit, s, this.cgroup.controllers.includes('cpu'));
   }
 
+  /** Executor hook (issue 18): what submitting a Slurm job needs of the cycle. */
+  private slurmHost(): SlurmSpawnHost {
+    return {
+      layout: this.d.layout,
+      state: this.state,
+      config: this.d.config,
+      env: this.d.env,
+      hashLimits: this.hashLimits,
+      put: (t, to, reason, patch) => this.put(t, to, reason, patch),
+      commit: () => this.commit(),
+      setAttempt: (t, a) => this.setAttempt(t, a),
+      conclude: (t, a) => this.conclude(t, a),
+      journal: (d) => this.journalNow(d),
+      slurm: () => this.pool.slurm(),
+    };
+  }
+
+  /** Executor hook (issue 18), for recovery: a Slurm attempt of an earlier daemon, found again by its job's name. */
+  adoptJob(t: TaskState, a: Attempt, attemptDirAbs: string): void {
+    if (!a.job) return;
+    this.pool.slurm().adopt({ task: t.id, attempt: a.n, marker: a.marker, name: a.job.name, attemptDirAbs, memLimitBytes: a.job.memBytes });
+  }
+
   /** Whether a worker kind stops by SIGTERM to its root alone (agents) — for re-adopted workers. */
   termRootOnly(workerName: string): boolean {
     return workerName !== 'shell';
@@ -694,7 +735,8 @@ export class Cycle {
     // (the runner itself was killed) only the runner's status is known.
     const record = await readExitFile(path.join(this.d.layout.root, a.dir));
     const exit = record ? { code: record.code, signal: record.signal } : e.exit;
-    const outcome: Attempt['outcome'] = record?.spawnError
+    // Executor hook (issue 18): a batch system may say what kind of end it was (a node failure is lost).
+    const outcome: Attempt['outcome'] = e.remote?.outcome ?? (record?.spawnError
       ? 'spawn_error'
       : e.stopReason === 'timeout'
         ? 'timeout'
@@ -702,7 +744,7 @@ export class Cycle {
           ? 'killed'
           : exit === null
             ? 'lost'
-            : 'exited';
+            : 'exited');
     const classify = this.classifierFor(a.worker);
     // A CLI that fails at start-up says why on stderr only (claude as root without IS_SANDBOX, say).
     const stderr = classify && record?.summary ? (await readFileTail(path.join(this.d.layout.root, a.dir, 'stderr.log'), 2000)).trim() : '';
@@ -717,6 +759,7 @@ export class Cycle {
       stopReason: e.stopReason ?? record?.spawnError ?? null,
       classification,
       usage: record?.summary?.usage ?? null,
+      ...(e.remote?.stopData ? { stopData: e.remote.stopData } : {}),
     };
     const how =
       outcome === 'exited'
@@ -729,7 +772,7 @@ export class Cycle {
             ? `stopped: ${e.stopReason}`
             : 'gone without an exit status';
     const t2 = this.setAttempt(t, ended);
-    this.journalNow({ kind: 'attempt', task: t.id, msg: `attempt ${a.n} ${how}${e.adopted ? ' (adopted worker)' : ''}`, data: { task: t2 } });
+    this.journalNow({ kind: 'attempt', task: t.id, msg: `attempt ${a.n} ${how}${e.adopted ? ' (adopted worker)' : ''}${e.remote ? ` (${e.remote.detail})` : ''}`, data: { task: t2 } });
     if (t2.status !== 'running') return; // archived or ticked by the user meanwhile: recorded, nothing to judge
     if (e.stopReason === SHUTDOWN_REASON || e.stopReason === BUDGET_STOP_REASON) {
       // Interrupted by aura itself: not the task's fault, not counted; it starts again later.
@@ -791,7 +834,8 @@ export class Cycle {
     return planRules(this.state, {
       now: new Date(),
       maxConcurrent: this.d.config.AURA_MAX_CONCURRENT_TASKS,
-      workerProblem: (t) => workerProblem(t, this.d.config, this.d.env, this.uid),
+      // Executor hook (issue 18): a task its executor cannot take as written is blocked with why.
+      workerProblem: (t) => workerProblem(t, this.d.config, this.d.env, this.uid) ?? executorProblem(t, this.d.config, this.d.env),
       leaveUnrunnable: this.llm !== null && this.state.planner?.mode !== 'safe',
     });
   }
@@ -911,6 +955,7 @@ export class Cycle {
     this.watchdog.close();
     await this.notifier.close();
     if (leaveWorkers) this.pool.detachAll();
+    this.pool.close();
     this.journalNow({ kind: 'daemon', msg: `daemon stopped (PID ${process.pid})${leaveWorkers && runningTasks(this.state).length ? '; workers left running' : ''}` });
     await this.commit();
     await this.render();

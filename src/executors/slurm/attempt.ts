@@ -3,6 +3,7 @@
 // name, and the attempt is never submitted twice), then the runner's spec and one sbatch.
 import type { Config } from '../../config/schema.js';
 import type { JournalDraft } from '../../core/transitions.js';
+import type { HashLimits } from '../../daemon/artifacts.js';
 import { prepareAttempt, prepareRunner } from '../../daemon/attempts.js';
 import type { Layout } from '../../store/layout.js';
 import type { Attempt, RunState, TaskState } from '../../store/schema.js';
@@ -20,6 +21,8 @@ export interface SlurmSpawnHost {
   state: RunState;
   config: Config;
   env: NodeJS.ProcessEnv;
+  /** How artifacts are fingerprinted before the attempt (the same as for a local one). */
+  hashLimits: HashLimits;
   put(t: TaskState, to: TaskState['status'], reason: string, patch?: Partial<TaskState>): TaskState;
   commit(): Promise<void>;
   setAttempt(t: TaskState, a: Attempt): TaskState;
@@ -37,7 +40,7 @@ export async function spawnSlurm(h: SlurmSpawnHost, t0: TaskState, worker: Resol
   }
   const resources = taskResources(t0.extra, h.config);
   const budgetMs = t0.budgetMs ?? h.config.AURA_TASK_BUDGET * 60_000;
-  const prepared = await prepareAttempt(h.layout, h.state, t0, worker.name, budgetMs, new Date());
+  const prepared = await prepareAttempt(h.layout, h.state, t0, worker.name, budgetMs, new Date(), h.hashLimits);
   const name = jobName(h.state.runId, t0.id, prepared.attempt.n);
   const attempt: Attempt = { ...prepared.attempt, job: { executor: 'slurm', name, id: null, memBytes: resources.memBytes } };
   let t = h.put(t0, 'running', `attempt ${attempt.n} goes to Slurm as ${name} (${worker.name} worker)`, { attempts: [...t0.attempts, attempt], notBefore: null });
