@@ -130,7 +130,7 @@ export class SlurmExecutor implements Executor {
         h.phase = 'queued';
         if (h.cancelPending) void this.sendCancels();
         this.schedule();
-        return { jobId: null, argv: sub.argv, note: `${describeSlurmError(err)}; the job may exist, so aura looks for it by its name instead of submitting again` };
+        return { jobId: null, argv: sub.argv, note: `${err.message}; the job may exist, so aura looks for it by its name instead of submitting again` };
       }
       this.handles.delete(s.task);
       throw err;

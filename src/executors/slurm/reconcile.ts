@@ -41,6 +41,7 @@ export function reconcile(handles: Iterable<JobHandle>, rows: readonly QueueRow[
     if (h.jobId !== row.jobId) {
       if (h.jobId !== null) out.notices.push({ msg: `job ${h.name} is listed as job ${row.jobId}, not ${h.jobId}; following the listing`, task: h.task });
       else if (h.adopted) out.notices.push({ msg: `re-adopted job ${row.jobId} (${h.name}) by its name: ${row.state}`, task: h.task });
+      else out.notices.push({ msg: `found job ${row.jobId} (${h.name}) by its name: ${row.state}`, task: h.task });
       h.jobId = row.jobId;
     }
     for (const d of seen.duplicates) out.notices.push({ msg: `two jobs are named ${h.name} (${row.jobId} and ${d.jobId}); aura follows ${row.jobId}`, once: true });
