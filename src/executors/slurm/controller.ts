@@ -11,6 +11,17 @@ export interface ControllerOptions {
   run?: RunCommand;
 }
 
+export interface CallOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Exit codes that still mean an answer (sstat exits 1 when one job of several has no step left). */
+  okCodes?: number[];
+}
+
+/** What the parts that only run commands need of the controller. */
+export interface SlurmCaller {
+  call(argv: readonly string[], opts?: CallOptions): Promise<CallResult>;
+}
+
 export interface CallResult {
   stdout: string;
   stderr: string;
@@ -29,6 +40,12 @@ export class Controller {
     this.run = o.run ?? runCommand;
   }
 
+  /** A view that counts the calls made through it (one poll's, apart from calls running beside it). */
+  counting(): SlurmCaller & { count: number } {
+    const scope = { count: 0, call: (argv: readonly string[], opts?: CallOptions) => (scope.count++, this.call(argv, opts)) };
+    return scope;
+  }
+
   get totalCalls(): number {
     let n = 0;
     for (const v of this.calls.values()) n += v;
@@ -36,7 +53,7 @@ export class Controller {
   }
 
   /** Runs argv; resolves with its output when it exits 0, else throws a SlurmError. */
-  async call(argv: readonly string[], opts: { env?: NodeJS.ProcessEnv; okCodes?: number[] } = {}): Promise<CallResult> {
+  async call(argv: readonly string[], opts: CallOptions = {}): Promise<CallResult> {
     const cmd = argv[0] ?? '';
     this.calls.set(cmd, (this.calls.get(cmd) ?? 0) + 1);
     const t0 = performance.now();

@@ -21,7 +21,7 @@ import type { StopResult } from '../../workers/tree-kill.js';
 import type { Executor, ExecutorEvents, LiveWorker } from '../types.js';
 import { scancelArgv, scancelByNameArgv, squeueArgv, sstatArgv } from './argv.js';
 import { nextPollMs, stoppingPollMs, type LastCall } from './backoff.js';
-import { Controller } from './controller.js';
+import { Controller, type SlurmCaller } from './controller.js';
 import { describeSlurmError, SlurmError } from './errors.js';
 import { collectEnds, type Ender } from './finish.js';
 import { newHandle, type JobHandle } from './handle.js';
@@ -66,8 +66,8 @@ export class SlurmExecutor implements Executor {
   private cancelling: Promise<void> | null = null;
   private closed = false;
   private readonly noticed = new Set<string>();
-  /** Polls done and controller calls made by the last one (for the benchmark). */
-  readonly stats = { polls: 0, lastPollCalls: 0 };
+  /** Polls done, and per poll (the last 1000) the controller calls it made and how long squeue took: for the benchmark. */
+  readonly stats = { polls: 0, callsPerPoll: [] as number[], squeueMs: [] as number[] };
 
   constructor(private readonly o: SlurmExecutorOptions) {
     const c = o.config;
@@ -86,14 +86,13 @@ export class SlurmExecutor implements Executor {
     return this.handles.size;
   }
 
-  /** The job id aura follows for a task (null while unknown). */
-  jobIdOf(task: string): string | null {
-    return this.handles.get(task)?.jobId ?? null;
-  }
-
+  /**
+   * Jobs that run now. A queued job is not listed: it has no output and no CPU time to show, and the
+   * stall monitor would take a long queue for a stall.
+   */
   list(): LiveWorker[] {
     return [...this.handles.values()]
-      .filter((h) => h.phase !== 'final')
+      .filter((h) => h.phase === 'running')
       .map((h) => ({ task: h.task, attempt: h.attempt, marker: h.marker, attemptDirAbs: h.attemptDirAbs, cpuTicks: this.monitor.cpuTicks(h.task) ?? 0 }));
   }
 
@@ -194,7 +193,8 @@ export class SlurmExecutor implements Executor {
       this.timer = null;
       void this.poll().finally(() => this.schedule());
     }, delay);
-    if (!this.sampler && this.o.config.AURA_WORKER_RESOURCE_GUARD) {
+    // sstat feeds the watchdog and the stall monitor (a remote job's CPU time is its sign of life).
+    if (!this.sampler && (this.o.config.AURA_WORKER_RESOURCE_GUARD || this.o.config.AURA_STALL_SECONDS > 0)) {
       this.sampler = setInterval(() => void this.sample(), this.o.config.AURA_WORKER_RESOURCE_POLL_SECONDS * 1000);
       this.sampler.unref();
     }
@@ -210,15 +210,17 @@ export class SlurmExecutor implements Executor {
 
   private async pollOnce(): Promise<void> {
     if (this.closed || this.handles.size === 0) return;
-    const before = this.ctl.totalCalls;
+    const ctl = this.ctl.counting();
+    this.ender.ctl = ctl;
     this.stats.polls++;
     try {
-      if ([...this.handles.values()].some((h) => h.cancelPending)) await this.sendCancels();
+      if ([...this.handles.values()].some((h) => h.cancelPending)) await this.sendCancels(ctl);
       let listing;
       try {
-        const r = await this.ctl.call(squeueArgv(this.user));
+        const r = await ctl.call(squeueArgv(this.user));
         listing = parseSqueue(r.stdout);
         this.last = { failures: 0, durationMs: r.durationMs };
+        keepLast(this.stats.squeueMs, r.durationMs);
       } catch (err) {
         this.last = { failures: this.last.failures + 1, durationMs: 0 };
         this.noticeOnce(`squeue failed (${this.last.failures} in a row): ${describeSlurmError(err)}; aura backs off and asks again`);
@@ -231,12 +233,13 @@ export class SlurmExecutor implements Executor {
       for (const h of r.overdue) void this.stop(h.task, 'timeout');
       if (r.strays.length) {
         this.o.onNotice(`cancelling ${r.strays.length} job(s) of this run that no attempt follows any more: ${r.strays.map((x) => `${x.jobId} (${x.name})`).join(', ')}`);
-        await this.ctl.call(scancelArgv(r.strays.map((x) => x.jobId))).catch((err: unknown) => this.noticeOnce(`scancel of leftover jobs failed: ${describeSlurmError(err)}`));
+        await ctl.call(scancelArgv(r.strays.map((x) => x.jobId))).catch((err: unknown) => this.noticeOnce(`scancel of leftover jobs failed: ${describeSlurmError(err)}`));
       }
       if (r.ending.length === 0) return;
       for (const e of await collectEnds(this.ender, r.ending, now, graceMs)) this.report(e.h, e.exit);
     } finally {
-      this.stats.lastPollCalls = this.ctl.totalCalls - before;
+      keepLast(this.stats.callsPerPoll, ctl.count);
+      this.ender.ctl = this.ctl;
     }
   }
 
@@ -245,6 +248,10 @@ export class SlurmExecutor implements Executor {
     h.phase = 'final';
     this.handles.delete(h.task);
     this.monitor.forget(h.task);
+    if (this.handles.size === 0 && this.sampler) {
+      clearInterval(this.sampler);
+      this.sampler = null;
+    }
     if (h.stopAt !== null) {
       const result: StopResult = { signalled: h.stopReason ? 1 : 0, forced: false, survivors: [], durationMs: Date.now() - h.stopAt };
       if (h.stopReason) this.o.onStopped(h.task, result, h.stopReason);
@@ -254,14 +261,14 @@ export class SlurmExecutor implements Executor {
   }
 
   /** One scancel for every job waiting to be cancelled; a failure stays pending for the next poll. */
-  private sendCancels(): Promise<void> {
+  private sendCancels(ctl: SlurmCaller = this.ctl): Promise<void> {
     this.cancelling ??= (async () => {
       const due = [...this.handles.values()].filter((h) => h.cancelPending && h.phase !== 'final' && h.phase !== 'submitting');
       for (const h of due) h.cancelPending = false;
       const byId = due.filter((h) => h.jobId !== null).map((h) => h.jobId as string);
       try {
-        if (byId.length) await this.ctl.call(scancelArgv(byId));
-        for (const h of due.filter((x) => x.jobId === null)) await this.ctl.call(scancelByNameArgv(h.name, this.user));
+        if (byId.length) await ctl.call(scancelArgv(byId));
+        for (const h of due.filter((x) => x.jobId === null)) await ctl.call(scancelByNameArgv(h.name, this.user));
       } catch (err) {
         for (const h of due) h.cancelPending = true;
         this.noticeOnce(`scancel failed: ${describeSlurmError(err)}; aura tries again at the next poll`);
@@ -295,4 +302,9 @@ export class SlurmExecutor implements Executor {
     this.noticed.add(key);
     this.o.onNotice(msg);
   }
+}
+
+function keepLast(list: number[], v: number): void {
+  list.push(v);
+  if (list.length > 1000) list.shift();
 }

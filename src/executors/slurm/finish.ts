@@ -9,13 +9,14 @@ import { readFileTail } from '../../util/tail-file.js';
 import type { RunnerExit } from '../../workers/runner.js';
 import { sacctByNameArgv, scontrolJobsArgv } from './argv.js';
 import { workerExitFor } from './conclude.js';
-import type { Controller } from './controller.js';
+import type { SlurmCaller } from './controller.js';
 import { describeSlurmError } from './errors.js';
 import type { JobHandle } from './handle.js';
 import { parseMemoryKill, parseSacct, parseScontrolJobs, type AcctRecord, type QueueRow } from './parse.js';
 
 export interface Ender {
-  ctl: Controller;
+  /** Set per poll to a counting view of the controller. */
+  ctl: SlurmCaller;
   user: string;
   since: () => string;
   /** How long a final job without an exit record waits for one (a shared filesystem may show it late). */
@@ -82,11 +83,15 @@ function pick(records: AcctRecord[], h: JobHandle): AcctRecord | undefined {
   return named[named.length - 1];
 }
 
-/** sacct where it works, else scontrol, and only when something is missing from the records. */
+/**
+ * sacct where it works (who cancelled, MaxRSS, the exit code), else scontrol (the exit code, while the
+ * controller keeps the job), and only when the records leave something to ask.
+ */
 async function details(e: Ender, ready: Ready[]): Promise<AcctRecord[]> {
   const needed = ready.filter((r) => r.record === null || r.row === null || r.row.state === 'CANCELLED' || r.row.state === 'OUT_OF_MEMORY');
   if (needed.length === 0) return [];
   if (e.accounting === undefined || e.accounting === null) e.accounting = await accountingOn(e);
+  if (!e.accounting && !needed.some((r) => r.row !== null && (r.record === null || (r.row.state === 'OUT_OF_MEMORY' && r.h.memLimitBytes === null)))) return [];
   if (e.accounting) {
     try {
       const r = await e.ctl.call(sacctByNameArgv([...new Set(needed.map((x) => x.h.name))], e.user, e.since()));
@@ -95,7 +100,6 @@ async function details(e: Ender, ready: Ready[]): Promise<AcctRecord[]> {
       e.notice(`sacct failed: ${describeSlurmError(err)}; reading scontrol instead`);
     }
   }
-  if (!needed.some((x) => x.row !== null || x.h.jobId !== null)) return [];
   try {
     return parseScontrolJobs((await e.ctl.call(scontrolJobsArgv())).stdout);
   } catch (err) {
