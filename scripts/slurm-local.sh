@@ -21,20 +21,28 @@ cmd=${1:-start}
 CONF=/etc/slurm/slurm.conf
 PIDS=(/run/slurmctld.pid /run/slurmd.pid)
 
-answering() { timeout 10 scontrol ping 2>/dev/null | grep -q 'is UP'; }
+# munged is stopped only when this script started it (a machine's own munged is left alone).
+MUNGE_MARK=/run/aura-slurm-local.munged
+
+answering() { timeout 5 scontrol ping 2>/dev/null | grep -q 'is UP'; }
+
+# Waits up to $2 seconds for the process in pid file $1 to end.
+kill_pidfile() {
+  [ -f "$1" ] || return 0
+  local pid
+  pid=$(cat "$1")
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+    kill "$pid"
+    for _ in $(seq $(( $2 * 10 ))); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  fi
+  rm -f "$1"
+}
+
+stop_slurm() { for f in "${PIDS[@]}"; do kill_pidfile "$f" 10; done; }
 
 stop() {
-  for f in "${PIDS[@]}"; do
-    [ -f "$f" ] || continue
-    pid=$(cat "$f")
-    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then kill "$pid"; fi
-    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    rm -f "$f"
-  done
-  if [ -f /run/munge/munged.pid ]; then
-    pid=$(cat /run/munge/munged.pid)
-    kill "$pid" 2>/dev/null || true
-  fi
+  stop_slurm
+  if [ -f "$MUNGE_MARK" ]; then kill_pidfile /run/munge/munged.pid 10; rm -f "$MUNGE_MARK"; fi
 }
 
 case "$cmd" in
@@ -104,8 +112,8 @@ PartitionName=main Nodes=$H Default=YES MaxTime=INFINITE State=UP
 CONF
 if ! cmp -s "$NEW" "$CONF"; then
   mv "$NEW" "$CONF"
-  # A changed config needs the daemons restarted to take effect.
-  stop
+  # A changed config needs slurmctld and slurmd restarted to take effect (munged does not care).
+  stop_slurm
 else
   rm -f "$NEW"
 fi
@@ -113,15 +121,17 @@ fi
 [ -s /etc/munge/munge.key ] || dd if=/dev/urandom bs=1 count=1024 of=/etc/munge/munge.key 2>/dev/null
 chown munge:munge /etc/munge/munge.key /run/munge
 chmod 400 /etc/munge/munge.key
-pgrep -x munged >/dev/null || su -s /bin/sh munge -c /usr/sbin/munged
+if ! pgrep -x munged >/dev/null; then su -s /bin/sh munge -c /usr/sbin/munged && touch "$MUNGE_MARK"; fi
+for _ in $(seq 100); do [ -S /run/munge/munge.socket.2 ] && break; sleep 0.1; done
 
 running() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 running /run/slurmctld.pid || /usr/sbin/slurmctld
-for _ in $(seq 100); do answering && break; sleep 0.2; done
+deadline=$(( $(date +%s) + 30 ))
+until answering || [ "$(date +%s)" -ge "$deadline" ]; do sleep 0.2; done
 running /run/slurmd.pid || /usr/sbin/slurmd
-for _ in $(seq 100); do
-  state=$(sinfo -h -N -o %T 2>/dev/null | head -1)
-  case "$state" in idle* | mixed* | allocated*) break ;; esac
+deadline=$(( $(date +%s) + 30 ))
+until [ "$(date +%s)" -ge "$deadline" ]; do
+  case "$(sinfo -h -N -o %T 2>/dev/null | head -1)" in idle* | mixed* | allocated*) break ;; esac
   sleep 0.2
 done
 answering || { echo "slurm: slurmctld did not come up; see /var/log/slurm/slurmctld.log" >&2; exit 1; }
