@@ -114,6 +114,7 @@ export async function runRunner(specFile: string): Promise<number> {
   // A batch job's wrapper passes on Slurm's warning that the time limit is near (--signal=B:USR2@N):
   // everything so far goes to disk now, in case the end comes as SIGKILL. The worker is not told.
   process.on('SIGUSR2', () => {
+    stderr.write(Buffer.from('\naura runner: the batch system says the time limit is near (SIGUSR2); records flushed\n'));
     dirty = true;
     writeStatus();
     stdout.flushTail();

@@ -57,6 +57,7 @@ describe('the batch script', () => {
     child.kill('SIGUSR2');
     writeFileSync(path.join(dir, 'stop'), '');
     await waitFor('the worker went on after SIGUSR2', () => readFileSync(path.join(dir, 'stdout.log'), 'utf8').includes('after-usr2'), 10_000);
+    assert.match(readFileSync(path.join(dir, 'stderr.log'), 'utf8'), /time limit is near \(SIGUSR2\); records flushed/);
     assert.equal(existsSync(path.join(dir, 'exit.json')), false, 'still running');
     child.kill('SIGTERM');
     assert.equal(await exited, 143);

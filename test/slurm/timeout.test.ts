@@ -32,6 +32,8 @@ describe('a Slurm job past its budget', { skip: NO_SLURM }, () => {
     // The wrapper recorded the end itself (Slurm's SIGTERM reached the runner before KillWait ran out).
     assert.equal(JSON.parse(p.read(path.join('.aura', a1.dir, 'exit.json'))).signal, 'SIGTERM');
     assert.match(p.read(path.join('.aura', a1.dir, 'slurm.out')), /DUE TO TIME LIMIT/);
+    // --signal=B:USR2@N reached the runner through the job script before the limit.
+    assert.match(p.read(path.join('.aura', a1.dir, 'stderr.log')), /aura runner: the batch system says the time limit is near \(SIGUSR2\); records flushed/);
     const jobs = jobsOfRun(p.state().runId).sort((a, b) => Number(a.id) - Number(b.id));
     assert.deepEqual(jobs.map((j) => j.state), ['TIMEOUT', 'COMPLETED']);
     assert.ok(p.journal().some((e) => e.kind === 'attempt' && /attempt 1 stopped: time budget used up \(Slurm: TIMEOUT/.test(e.msg)));
