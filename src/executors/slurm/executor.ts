@@ -19,14 +19,15 @@ import { limitsFromConfig } from '../../watchdog/limits.js';
 import type { KillVerdict } from '../../watchdog/verdict.js';
 import type { StopResult } from '../../workers/tree-kill.js';
 import type { Executor, ExecutorEvents, LiveWorker } from '../types.js';
-import { scancelArgv, scancelByNameArgv, squeueArgv, sstatArgv } from './argv.js';
+import { scancelArgv, squeueArgv, sstatArgv } from './argv.js';
+import { Canceller } from './cancels.js';
 import { nextPollMs, stoppingPollMs, type LastCall } from './backoff.js';
 import { Controller, type SlurmCaller } from './controller.js';
 import { describeSlurmError, SlurmError } from './errors.js';
 import { collectEnds, type Ender } from './finish.js';
 import { newHandle, type JobHandle } from './handle.js';
 import { JobMonitor } from './monitor.js';
-import { parseSbatch, parseSqueue, parseSstat } from './parse.js';
+import { parseSbatch, parseSqueue, parseSstat, type QueueRow } from './parse.js';
 import { reconcile } from './reconcile.js';
 import { buildSubmission, type SubmitSpec } from './submission.js';
 
@@ -59,11 +60,11 @@ export class SlurmExecutor implements Executor {
   private readonly user: string;
   private readonly pace: { baseMs: number; maxMs: number };
   private readonly ender: Ender;
+  private readonly canceller: Canceller;
   private last: LastCall = { failures: 0, durationMs: 0 };
   private timer: NodeJS.Timeout | null = null;
   private sampler: NodeJS.Timeout | null = null;
   private polling: Promise<void> | null = null;
-  private cancelling: Promise<void> | null = null;
   private closed = false;
   private readonly noticed = new Set<string>();
   /** Polls done, and per poll (the last 1000) the controller calls it made and how long squeue took: for the benchmark. */
@@ -74,7 +75,8 @@ export class SlurmExecutor implements Executor {
     this.ctl = o.controller ?? new Controller({ env: o.env, timeoutMs: c.AURA_SLURM_COMMAND_TIMEOUT * 1000 });
     this.user = o.user ?? os.userInfo().username;
     this.pace = { baseMs: c.AURA_SLURM_POLL_SECONDS * 1000, maxMs: Math.max(c.AURA_SLURM_POLL_SECONDS, c.AURA_SLURM_POLL_MAX_SECONDS) * 1000 };
-    this.monitor = new JobMonitor(limitsFromConfig(c), (task, v) => o.onKill(task, v));
+    this.monitor = new JobMonitor(limitsFromConfig(c), (task, v) => o.onKill(task, v), (m) => this.noticeOnce(m));
+    this.canceller = new Canceller({ user: this.user, notice: (m) => this.noticeOnce(m) });
     this.ender = { ctl: this.ctl, user: this.user, since: o.since, settleMs: Math.max(5000, 2 * this.pace.baseMs), peak: (t) => this.monitor.peakBytes(t), notice: (m) => this.noticeOnce(m) };
   }
 
@@ -226,21 +228,29 @@ export class SlurmExecutor implements Executor {
         this.noticeOnce(`squeue failed (${this.last.failures} in a row): ${describeSlurmError(err)}; aura backs off and asks again`);
         return;
       }
-      const now = Date.now();
-      const graceMs = this.o.config.AURA_SLURM_MISSING_SECONDS * 1000;
-      const r = reconcile(this.handles.values(), listing, { runId: this.o.runId(), now, graceMs, overdueMs: Math.max(120_000, 2 * this.pace.baseMs) });
-      for (const n of r.notices) (n.once ? this.noticeOnce(n.msg) : this.o.onNotice(n.msg, n.task));
-      for (const h of r.overdue) void this.stop(h.task, 'timeout');
-      if (r.strays.length) {
-        this.o.onNotice(`cancelling ${r.strays.length} job(s) of this run that no attempt follows any more: ${r.strays.map((x) => `${x.jobId} (${x.name})`).join(', ')}`);
-        await ctl.call(scancelArgv(r.strays.map((x) => x.jobId))).catch((err: unknown) => this.noticeOnce(`scancel of leftover jobs failed: ${describeSlurmError(err)}`));
-      }
-      if (r.ending.length === 0) return;
-      for (const e of await collectEnds(this.ender, r.ending, now, graceMs)) this.report(e.h, e.exit);
+      await this.follow(listing, ctl);
+    } catch (err) {
+      // An unreadable attempt directory, say: the jobs stay followed and the next poll tries again.
+      this.noticeOnce(`following the jobs failed: ${err instanceof Error ? err.message : String(err)}; aura tries again at the next poll`);
     } finally {
       keepLast(this.stats.callsPerPoll, ctl.count);
       this.ender.ctl = this.ctl;
     }
+  }
+
+  /** What one listing means: moves, leftovers, and the ends to report. */
+  private async follow(listing: QueueRow[], ctl: SlurmCaller): Promise<void> {
+    const now = Date.now();
+    const graceMs = this.o.config.AURA_SLURM_MISSING_SECONDS * 1000;
+    const r = reconcile(this.handles.values(), listing, { runId: this.o.runId(), now, graceMs, overdueMs: Math.max(120_000, 2 * this.pace.baseMs) });
+    for (const n of r.notices) (n.once ? this.noticeOnce(n.msg) : this.o.onNotice(n.msg, n.task));
+    for (const h of r.overdue) void this.stop(h.task, 'timeout');
+    if (r.strays.length) {
+      this.o.onNotice(`cancelling ${r.strays.length} job(s) of this run that no attempt follows any more: ${r.strays.map((x) => `${x.jobId} (${x.name})`).join(', ')}`);
+      await ctl.call(scancelArgv(r.strays.map((x) => x.jobId))).catch((err: unknown) => this.noticeOnce(`scancel of leftover jobs failed: ${describeSlurmError(err)}`));
+    }
+    if (r.ending.length === 0) return;
+    for (const e of await collectEnds(this.ender, r.ending, now, graceMs)) this.report(e.h, e.exit);
   }
 
   private report(h: JobHandle, exit: WorkerExit): void {
@@ -260,23 +270,8 @@ export class SlurmExecutor implements Executor {
     this.o.onExit(exit);
   }
 
-  /** One scancel for every job waiting to be cancelled; a failure stays pending for the next poll. */
   private sendCancels(ctl: SlurmCaller = this.ctl): Promise<void> {
-    this.cancelling ??= (async () => {
-      const due = [...this.handles.values()].filter((h) => h.cancelPending && h.phase !== 'final' && h.phase !== 'submitting');
-      for (const h of due) h.cancelPending = false;
-      const byId = due.filter((h) => h.jobId !== null).map((h) => h.jobId as string);
-      try {
-        if (byId.length) await ctl.call(scancelArgv(byId));
-        for (const h of due.filter((x) => x.jobId === null)) await ctl.call(scancelByNameArgv(h.name, this.user));
-      } catch (err) {
-        for (const h of due) h.cancelPending = true;
-        this.noticeOnce(`scancel failed: ${describeSlurmError(err)}; aura tries again at the next poll`);
-      }
-    })().finally(() => {
-      this.cancelling = null;
-    });
-    return this.cancelling;
+    return this.canceller.send(() => this.handles.values(), ctl);
   }
 
   /** One sstat for every running job, at the watchdog's poll interval. */

@@ -55,7 +55,7 @@ export async function collectEnds(e: Ender, ending: ReadonlyArray<{ h: JobHandle
   for (const r of ready) {
     const a = pick(acct, r.h);
     const state = r.row?.state ?? a?.state ?? null;
-    const kill = state === 'OUT_OF_MEMORY' || state === 'FAILED' ? parseMemoryKill(await readFileTail(path.join(r.h.attemptDirAbs, 'slurm.out'), 16_384).catch(() => '')) : null;
+    const kill = state === 'OUT_OF_MEMORY' || state === 'FAILED' ? parseMemoryKill(await slurmOut(e, r.h)) : null;
     const exit = workerExitFor({
       task: r.h.task,
       attempt: r.h.attempt,
@@ -72,10 +72,20 @@ export async function collectEnds(e: Ender, ending: ReadonlyArray<{ h: JobHandle
         killedByStepd: kill !== null,
       },
     });
-    // A spawn error is the runner's own finding; the daemon reads it from the record again.
     out.push({ h: r.h, exit });
   }
   return out;
+}
+
+/** slurmstepd's words about the job; they only add figures, so an unreadable file is said and skipped. */
+async function slurmOut(e: Ender, h: JobHandle): Promise<string> {
+  const file = path.join(h.attemptDirAbs, 'slurm.out');
+  try {
+    return await readFileTail(file, 16_384);
+  } catch (err) {
+    e.notice(`cannot read ${file}: ${err instanceof Error ? err.message : String(err)}; the job's end is judged without slurmstepd's figures`);
+    return '';
+  }
 }
 
 function pick(records: AcctRecord[], h: JobHandle): AcctRecord | undefined {

@@ -39,6 +39,7 @@ export class JobMonitor {
   constructor(
     private readonly limits: Limits,
     private readonly onKill: (task: string, verdict: KillVerdict) => void,
+    private readonly onError: (msg: string) => void = () => undefined,
   ) {}
 
   /** Whether sampling can change anything: a limit to judge (stall checks use the CPU time too). */
@@ -85,7 +86,14 @@ export class JobMonitor {
         verdicts.push([j.task, { ...v, message: `${message} (sstat of job ${j.jobId})` }]);
       }
     }
-    for (const [task, v] of verdicts) this.onKill(task, v);
+    // A failing handler must not stop the other verdicts (as in the local watchdog).
+    for (const [task, v] of verdicts) {
+      try {
+        this.onKill(task, v);
+      } catch (err) {
+        this.onError(`onKill(${task}) threw: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
   }
 
   /** CPU time so far in clock ticks (100 a second), for the stall monitor; null before the first sample. */
