@@ -71,6 +71,40 @@ describe('SIGKILL of the daemon while Slurm jobs run', { skip: NO_SLURM }, () =>
   });
 });
 
+describe('SIGKILL of the daemon while sbatch runs', { skip: NO_SLURM }, () => {
+  test('the attempt written ahead with its job name is found by that name: one job, one run', async () => {
+    const shim = mkdtempSync(path.join(os.tmpdir(), 'aura-sbatch-'));
+    after(() => rmSync(shim, { recursive: true, force: true }));
+    // Submits for real, says so in a file, then keeps the daemon waiting for its answer.
+    writeFileSync(path.join(shim, 'sbatch'), `#!/bin/sh\n/usr/bin/sbatch "$@" > ${shim}/answer\nexec sleep 20\n`);
+    chmodSync(path.join(shim, 'sbatch'), 0o755);
+    const p = (current = project({ 'task.md': `# Mid-submit\n\n${step('one', 3)}` }));
+    const env = slurmEnv();
+    env.PATH = `${shim}:${env.PATH}`;
+    const d = startDaemon(['task.md', '--interval', '3600'], { cwd: p.dir, env });
+    await waitFor('sbatch submitted, its answer not yet taken', () => {
+      try {
+        return /^\d+/.test(readFileSync(path.join(shim, 'answer'), 'utf8'));
+      } catch {
+        return false;
+      }
+    }, 60_000);
+    d.kill('SIGKILL');
+    await d.exited;
+    const a = p.state().tasks.one?.attempts[0];
+    assert.match(a?.job?.name ?? '', /^aura-\w+-one-1$/, 'the name was on disk before sbatch ran');
+    assert.equal(a?.job?.id, null, 'the id never was');
+    const r = await runAura(['task.md', '--exit-when-done'], { cwd: p.dir, env: slurmEnv(), timeoutMs: 120_000 });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /one: slurm: re-adopted job \d+ \(aura-\w+-one-1\) by its name/);
+    const one = p.state().tasks.one!;
+    assert.equal(one.status, 'done');
+    assert.equal(one.attempts.length, 1);
+    assert.equal(jobsOfRun(p.state().runId).length, 1, 'submitted once');
+    assert.equal(p.read('one.log'), 'start\n');
+  });
+});
+
 describe('aura stop with Slurm jobs queued and running', { skip: NO_SLURM }, () => {
   test('cancels every job of the run; none is left in squeue; the tasks wait for the next start', async () => {
     // Two jobs asking for 6 of the test node's CPUs each: one runs, one waits in the queue.
