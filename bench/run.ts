@@ -4,7 +4,7 @@
 // noisy). Needs a built CLI (`npm run build`). Settings:
 //   --quick              5 trials, 5 s idle window (a smoke run)
 //   --only a,b           run only these measurements (wake, save, exit, idle, commands, scan, stop,
-//                        watchdog, planner, scale, dashboard)
+//                        watchdog, planner, scale, dashboard, slurm)
 //   BENCH_TRIALS         trials per latency figure (default 30; 5 with --quick; at most 10 for the
 //                        stubborn stops and the watchdog kills, which wait out a grace or strikes)
 //   BENCH_IDLE_SECONDS   idle window, also the watchdog's 1 Hz sampling windows (default 60; 5 with --quick)
@@ -27,6 +27,7 @@ import { benchWatchdog } from './watchdog-sampling.js';
 import { benchPlanner } from './planner.js';
 import { benchScale } from './scale.js';
 import { benchDashboard } from './dashboard.js';
+import { benchSlurm } from './slurm.js';
 
 const MEASUREMENTS: Array<[string, string, (o: BenchOptions) => Promise<Section>]> = [
   ['wake', '1. aura wake → cycle start', benchWake],
@@ -40,6 +41,7 @@ const MEASUREMENTS: Array<[string, string, (o: BenchOptions) => Promise<Section>
   ['planner', '9. LLM planner request', benchPlanner],
   ['scale', '10. daemon cost as the run grows', benchScale],
   ['dashboard', '11. dashboard', benchDashboard],
+  ['slurm', '12. Slurm executor (a real Slurm)', benchSlurm],
 ];
 
 function positiveNumber(name: string, fallback: number): number {

@@ -4,7 +4,7 @@
 import type { z } from 'zod';
 import { boolean, commaList, decimal, httpUrl, type Kind, line, listenAddress, listOf, oneOf, percent, wholeNumber, word } from './kinds.js';
 
-export type Group = 'api' | 'loop' | 'workers' | 'watchdog' | 'notify' | 'dashboard';
+export type Group = 'api' | 'loop' | 'workers' | 'watchdog' | 'slurm' | 'notify' | 'dashboard';
 
 /** Headings for the groups, in display order. */
 export const GROUPS: Record<Group, string> = {
@@ -12,6 +12,7 @@ export const GROUPS: Record<Group, string> = {
   loop: 'Supervisor loop',
   workers: 'Workers',
   watchdog: 'Resource watchdog',
+  slurm: 'Slurm executor',
   notify: 'Notifications',
   dashboard: 'Dashboard',
 };
@@ -49,6 +50,7 @@ export const BACKENDS = ['claude', 'codex', 'opencode', 'gemini', 'shell', 'cust
 
 const api = (description: string): Meta => ({ description, group: 'api' });
 const watchdog = (description: string): Meta => ({ description: `${description}.`, group: 'watchdog' });
+const slurm = (description: string): Meta => ({ description, group: 'slurm' });
 
 export const SETTINGS = {
   // ── api ──
@@ -192,6 +194,21 @@ export const SETTINGS = {
     commaList('GPU ids'),
     watchdog('GPU ids workers may use, given to them as CUDA_VISIBLE_DEVICES (a comma-separated list such as 0,1); unset leaves it alone'),
   ),
+  // ── slurm ──
+  AURA_EXECUTOR: setting(oneOf(['local', 'slurm'] as const), 'local', slurm(
+    "Where workers run: local (process trees on this machine) or slurm (one batch job per attempt, the project directory on a filesystem the nodes share); a task's `executor:` key overrides it.",
+  )),
+  AURA_SLURM_PARTITION: optional(word('a partition name'), slurm('Partition jobs are submitted to (sbatch --partition); unset uses the cluster default.')),
+  AURA_SLURM_ACCOUNT: optional(word('an account name'), slurm('Account jobs are charged to (sbatch --account); unset uses your default account.')),
+  AURA_SLURM_SBATCH_ARGS: optional(line('sbatch flags such as `--qos=long --constraint=a100`'), slurm(
+    'Extra sbatch flags for every job, split like a shell would; flags aura sets itself (name, output, time, memory, CPUs, GPUs, partition, account) are refused with where to set them instead.',
+  )),
+  AURA_SLURM_POLL_SECONDS: setting(decimal({ above: 0, max: 3600 }, 'seconds'), 10, slurm('Time between the batched squeue calls that follow the run\'s jobs, in seconds.')),
+  AURA_SLURM_POLL_MAX_SECONDS: setting(decimal({ above: 0, max: 86400 }, 'seconds'), 300, slurm('Longest time between squeue calls while the controller is slow or failing (aura backs off up to this), in seconds.')),
+  AURA_SLURM_COMMAND_TIMEOUT: setting(decimal({ above: 0, max: 600 }, 'seconds'), 30, slurm('Time limit for one Slurm command (sbatch, squeue, sacct, scontrol, sstat, scancel), in seconds.')),
+  AURA_SLURM_MISSING_SECONDS: setting(decimal({ min: 0, max: 86400 }, 'seconds'), 120, slurm(
+    'How long a job may be missing from the controller\'s listings before aura judges it by its exit record (or as lost, retried without counting), in seconds.',
+  )),
   // ── notify ──
   AURA_NOTIFY_WEBHOOK_URL: optional(httpUrl(), {
     ...notify('URL that gets a JSON POST ({event, project, at, text, ...facts}; Slack incoming webhooks show `text`) when something needs a person; unset turns it off.'),

@@ -25,6 +25,8 @@ export interface AttemptEndInput {
   adopted: boolean;
   killedByUser: boolean;
   now: Date;
+  /** What a batch system said of the end (issue 18): a node failure is lost, a memory kill has figures. */
+  remote?: { outcome?: Attempt['outcome']; stopData?: Record<string, unknown>; detail: string };
 }
 
 export type NextStep =
@@ -44,7 +46,7 @@ export interface AttemptEnd {
 
 export function attemptEnd(i: AttemptEndInput): AttemptEnd {
   const exit = i.record ? { code: i.record.code, signal: i.record.signal } : i.exit;
-  const outcome: Attempt['outcome'] = i.record?.spawnError
+  const outcome: Attempt['outcome'] = i.remote?.outcome ?? (i.record?.spawnError
     ? 'spawn_error'
     : i.stopReason === 'timeout'
       ? 'timeout'
@@ -52,7 +54,7 @@ export function attemptEnd(i: AttemptEndInput): AttemptEnd {
         ? 'killed'
         : exit === null
           ? 'lost'
-          : 'exited';
+          : 'exited');
   const c = i.classification;
   const ended: Attempt = {
     ...i.attempt,
@@ -63,6 +65,7 @@ export function attemptEnd(i: AttemptEndInput): AttemptEnd {
     stopReason: i.stopReason ?? i.record?.spawnError ?? null,
     classification: c,
     usage: i.record?.usage ?? null,
+    ...(i.remote?.stopData ? { stopData: i.remote.stopData } : {}),
   };
   const how =
     outcome === 'exited'
@@ -76,7 +79,7 @@ export function attemptEnd(i: AttemptEndInput): AttemptEnd {
           : outcome === 'spawn_error'
             ? `could not start: ${i.record?.spawnError}`
             : 'gone without an exit status';
-  return { ended, how, next: nextStep(i, ended) };
+  return { ended, how: i.remote ? `${how} (${i.remote.detail})` : how, next: nextStep(i, ended) };
 }
 
 function nextStep(i: AttemptEndInput, ended: Attempt): NextStep {

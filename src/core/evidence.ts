@@ -79,7 +79,7 @@ export function checkArtifact(fact: ArtifactFact, prior: PriorArtifact | undefin
 
 export interface GateInput {
   /** The attempt being judged; null for a group task (no worker of its own). */
-  attempt: (Pick<Attempt, 'outcome' | 'exitCode' | 'signal' | 'priorArtifacts'> & Partial<Pick<Attempt, 'classification' | 'fenceMs'>>) | null;
+  attempt: (Pick<Attempt, 'outcome' | 'exitCode' | 'signal' | 'priorArtifacts'> & Partial<Pick<Attempt, 'classification' | 'fenceMs' | 'stopReason'>>) | null;
   artifacts: ArtifactFact[];
   /** null when the task has no verify command, or when verify was not run (see verifySkipped). */
   verify: VerifyCheck | null;
@@ -109,7 +109,8 @@ function describeWorker(a: NonNullable<GateInput['attempt']>): string {
   if (a.outcome === 'exited') return a.signal ? `worker was killed by ${a.signal}` : `worker exited with code ${a.exitCode}`;
   if (a.outcome === 'timeout') return 'worker ran out of its time budget';
   if (a.outcome === 'killed') return 'worker was stopped';
-  if (a.outcome === 'lost') return 'worker was lost while aura was down';
+  // A batch job can be lost while aura runs (its node failed): the stop reason says so.
+  if (a.outcome === 'lost') return a.stopReason ? `worker was lost (${a.stopReason})` : 'worker was lost while aura was down';
   if (a.outcome === 'spawn_error') return 'worker could not be started';
   return `worker ended (${a.outcome ?? 'unknown'})`;
 }

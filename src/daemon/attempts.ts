@@ -57,6 +57,7 @@ export async function prepareAttempt(
       startedAt: now.toISOString(),
       deadline: new Date(now.getTime() + budgetMs).toISOString(),
       process: null,
+      job: null,
       priorArtifacts: await snapshotPriors(layout.project, t.produces, limits),
       endedAt: null,
       outcome: null,
@@ -87,7 +88,20 @@ export interface LaunchInput {
   extraEnv: Record<string, string>;
 }
 
-export async function launch(i: LaunchInput): Promise<Spawned> {
+export interface RunnerLaunch {
+  /** The runner script (dist/workers/runner-main.js) and its spec file in the attempt directory. */
+  runner: string;
+  specFile: string;
+  /** The runner's environment: the worker's allowlisted one plus the attempt's AURA_* facts. */
+  env: NodeJS.ProcessEnv;
+  attemptDirAbs: string;
+}
+
+/**
+ * Writes runner.json and works out the runner's environment: the same for every executor (issue 18),
+ * so an attempt's files are the same wherever it runs. The marker variables are the caller's to add.
+ */
+export async function prepareRunner(i: LaunchInput): Promise<RunnerLaunch> {
   const abs = path.join(i.layout.root, i.attempt.dir);
   const { argv, env } = i.worker.command({
     prompt: i.brief,
@@ -105,9 +119,10 @@ export async function launch(i: LaunchInput): Promise<Spawned> {
   };
   const specFile = path.join(abs, 'runner.json');
   await writeFile(specFile, JSON.stringify(spec, null, 2));
-  return spawnMarked({
-    argv: [process.execPath, RUNNER, specFile],
-    cwd: i.layout.project,
+  return {
+    runner: RUNNER,
+    specFile,
+    attemptDirAbs: abs,
     env: {
       ...env,
       ...i.extraEnv,
@@ -116,6 +131,15 @@ export async function launch(i: LaunchInput): Promise<Spawned> {
       AURA_ATTEMPT: String(i.attempt.n),
       AURA_PROJECT_DIR: i.layout.project,
     },
+  };
+}
+
+export async function launch(i: LaunchInput): Promise<Spawned> {
+  const { runner, specFile, env, attemptDirAbs: abs } = await prepareRunner(i);
+  return spawnMarked({
+    argv: [process.execPath, runner, specFile],
+    cwd: i.layout.project,
+    env,
     stdoutFile: path.join(abs, 'runner.log'),
     stderrFile: path.join(abs, 'runner.log'),
     marker: i.attempt.marker,

@@ -81,6 +81,10 @@ export async function initCycle(x: CycleCtx, o: InitInput, h: InitHooks): Promis
       queueExit: h.queueExit,
       restartEvidence: h.restartEvidence,
       termRootOnly: (workerName) => workerName !== 'shell',
+      // A Slurm job of an earlier daemon is followed again by its name, never by a number from a file.
+      adoptJob: (t, a, dir) => {
+        if (a.job && x.pool.slurm) x.pool.slurm().adopt({ task: t.id, attempt: a.n, marker: a.marker, name: a.job.name, attemptDirAbs: dir, memLimitBytes: a.job.memBytes });
+      },
     },
     x.layout,
     (msg) => {

@@ -13,13 +13,15 @@ import type { StopResult } from '../workers/tree-kill.js';
 import type { LaunchInput } from './attempts.js';
 import type { Config } from '../config/schema.js';
 import { eventBase, type CycleCtx } from './cycle-ctx.js';
-import { WorkerPool, type WorkerExit } from './pool.js';
+import { ExecutorRouter } from '../executors/router.js';
+import type { WorkerExit } from './pool.js';
 import type { NotifierPort, PoolPort, WatchdogPort } from './ports.js';
 import type { RunBook } from './run-book.js';
 import { StallMonitor } from './stall-monitor.js';
 import { watchdogKill } from './watchdog-steps.js';
 
 export interface Ports {
+  /** Every live worker, local or (issue 18) a Slurm job. */
   pool: PoolPort;
   watchdog: WatchdogPort & Pick<Watchdog, 'snapshot'>;
   stalls: Pick<StallMonitor, 'start' | 'close' | 'isSuspect'>;
@@ -72,11 +74,21 @@ export function createPorts(d: PortDeps, hooks: { book: RunBook; onExit: (e: Wor
   };
   const pool =
     given.pool ??
-    new WorkerPool({
+    new ExecutorRouter({
       graceMs: d.config.AURA_KILL_GRACE_SECONDS * 1000,
       adoptPollMs: 250,
       onExit: hooks.onExit,
       onStopped: stopped,
+      // What the Slurm executor needs of the run (created only when a task first asks for Slurm).
+      config: d.config,
+      env: d.env,
+      runId: () => b.state.runId,
+      since: () => b.state.createdAt,
+      onKill: (task, v) => watchdogKill(hooks.ctx(), task, v),
+      onNotice: (msg, task) => {
+        b.record({ kind: task ? 'attempt' : 'warning', ...(task ? { task } : {}), msg: `slurm: ${msg}` });
+        d.log(`${task ? `${task}: ` : ''}slurm: ${msg}`);
+      },
     });
   const stalls =
     given.stalls ??

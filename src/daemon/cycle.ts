@@ -23,6 +23,7 @@ import type { RunState, TaskState } from '../store/schema.js';
 import type { StateStore } from '../store/state-store.js';
 import type { Totals } from '../core/budget.js';
 import { workerProblem } from '../workers/registry.js';
+import { executorProblem } from '../executors/problems.js';
 import { resourceLine } from '../watchdog/index.js';
 import { checkBudget, reviewSpend } from './budget-step.js';
 import { initCycle, type InitInput } from './cycle-init.js';
@@ -247,7 +248,8 @@ export class Cycle {
     return this.book.index.plan(this.book.state, {
       now: this.x.clock.now(),
       maxConcurrent: this.d.config.AURA_MAX_CONCURRENT_TASKS,
-      workerProblem: (t) => workerProblem(t, this.d.config, this.d.env, this.x.uid),
+      // A task its executor (Slurm) cannot take as written is blocked with why, like a missing worker.
+      workerProblem: (t) => workerProblem(t, this.d.config, this.d.env, this.x.uid) ?? executorProblem(t, this.d.config, this.d.env),
       leaveUnrunnable,
     });
   }
@@ -301,7 +303,7 @@ export class Cycle {
   resources(): Record<string, string> {
     const out: Record<string, string> = {};
     for (const w of this.watchdog.snapshot().workers) out[w.taskId] = resourceLine(w);
-    return out;
+    return { ...out, ...(this.pool.remoteResources?.() ?? {}) };
   }
 
   request(r: OperatorRequest): void {
@@ -353,6 +355,7 @@ export class Cycle {
     this.watchdog.close();
     await this.ports.notifier.close();
     if (leaveWorkers) this.pool.detachAll();
+    this.pool.close?.();
     const left = leaveWorkers && runningTasks(this.book.state).length ? '; workers left running' : '';
     this.book.record({ kind: 'daemon', msg: `daemon stopped (PID ${process.pid})${left}` });
     await this.book.commit({ idle: true });

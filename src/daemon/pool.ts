@@ -8,16 +8,10 @@ import type { ProcessRef } from '../store/schema.js';
 import { errnoCode } from '../util/errors.js';
 import type { RunnerExit } from '../workers/runner.js';
 import type { Exit, Spawned } from '../workers/spawn.js';
+import type { WorkerExit } from '../executors/types.js';
 import { stopTree, type StopResult } from '../workers/tree-kill.js';
 
-export interface WorkerExit {
-  task: string;
-  attempt: number;
-  exit: Exit | null; // null: gone without a status we could learn
-  /** Why aura stopped it, if it did ('timeout' for the budget). */
-  stopReason: string | null;
-  adopted: boolean;
-}
+export type { WorkerExit };
 
 interface Handle {
   task: string;

@@ -7,6 +7,8 @@ import type { ProcessRef } from '../store/schema.js';
 import type { Spawned } from '../workers/spawn.js';
 import type { AttentionEvent } from '../notify/index.js';
 import type { KillVerdict, Placement, Preflight } from '../watchdog/index.js';
+import type { LiveWorker } from '../executors/types.js';
+import type { SlurmExecutor } from '../executors/slurm/executor.js';
 
 export interface JournalPort {
   append(entries: NewJournalEntry[]): Promise<JournalEntry[]>;
@@ -20,13 +22,7 @@ export interface StorePort {
   readonly lastBytes: number;
 }
 
-export interface LiveWorker {
-  task: string;
-  attempt: number;
-  marker: string;
-  attemptDirAbs: string;
-  ref: ProcessRef;
-}
+export type { LiveWorker };
 
 export interface PoolPort {
   readonly size: number;
@@ -37,6 +33,10 @@ export interface PoolPort {
   stop(task: string, reason: string, graceMs?: number): Promise<StopResult> | null;
   stopAll(reason: string, graceMs?: number): Promise<void>;
   detachAll(): void;
+  /** The router's (issue 18): the Slurm executor, made on first use; live figures of remote jobs; closing. */
+  slurm?(): SlurmExecutor;
+  remoteResources?(): Record<string, string>;
+  close?(): void;
 }
 
 export interface WatchdogPort {

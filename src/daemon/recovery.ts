@@ -6,7 +6,7 @@ import path from 'node:path';
 import { currentAttempt } from '../core/tree.js';
 import { findByEnvMarker, processMatches, readEnvironHas } from '../proc/index.js';
 import type { Layout } from '../store/layout.js';
-import type { ProcessRef, TaskState } from '../store/schema.js';
+import type { Attempt, ProcessRef, TaskState } from '../store/schema.js';
 import { MARKER_KEY, stopTree } from '../workers/tree-kill.js';
 import type { WorkerExit } from './pool.js';
 import type { PoolPort } from './ports.js';
@@ -15,6 +15,8 @@ import { readExitFile } from './pool.js';
 export interface RecoveryHost {
   state: { tasks: Record<string, TaskState> };
   pool: PoolPort;
+  /** Executor hook (issue 18): follows a batch job of an earlier daemon again, by its name. */
+  adoptJob(t: TaskState, a: Attempt, attemptDirAbs: string): void;
   queueExit(e: WorkerExit): void;
   restartEvidence(t: TaskState): void;
   termRootOnly(workerName: string): boolean;
@@ -41,6 +43,12 @@ export async function recoverWorkers(host: RecoveryHost, layout: Layout, say: (m
     }
     if (t.status !== 'running' || !a || a.endedAt) continue;
     const dir = path.join(layout.root, a.dir);
+    // Executor hook (issue 18): a Slurm job is not in this machine's /proc; its name finds it.
+    if (a.job) {
+      host.adoptJob(t, a, dir);
+      say(`${t.id}: looking for attempt ${a.n}'s Slurm job ${a.job.name} by its name`);
+      continue;
+    }
     const deadline = a.deadline ? new Date(a.deadline) : null;
     let ref: ProcessRef | null = null;
     if (!a.process) ref = await findRoot(a.marker); // crashed between the write-ahead record and the spawn record

@@ -11,6 +11,8 @@ import type { Spawned } from '../workers/spawn.js';
 import { launch, prepareAttempt, type LaunchInput } from './attempts.js';
 import { hashLimits, type CycleCtx } from './cycle-ctx.js';
 import { conclude } from './evidence-jobs.js';
+import { executorFor } from '../executors/types.js';
+import { spawnSlurm, type SlurmSpawnHost } from '../executors/slurm/attempt.js';
 
 export interface SpawnDeps {
   cgroup: CgroupSupport | null;
@@ -26,6 +28,8 @@ export async function spawnTask(x: CycleCtx, deps: SpawnDeps, t0: TaskState): Pr
     b.put(t0, 'blocked', worker.problem, { blockedBy: 'worker' });
     return;
   }
+  // A Slurm task becomes a batch job: this machine's free memory and CPU placement do not apply to it.
+  if (executorFor(t0, x.config) === 'slurm' && x.pool.slurm) return spawnSlurm(slurmHost(x), t0, worker);
   const pre = x.watchdog.preflight();
   if (!pre.ok) {
     const msg = `not starting ${t0.id}: ${pre.reason}`;
@@ -73,6 +77,24 @@ export async function spawnTask(x: CycleCtx, deps: SpawnDeps, t0: TaskState): Pr
     t = b.setAttempt(t, a);
     await conclude(x, t, a);
   }
+}
+
+/** What submitting a Slurm job needs of the cycle. */
+function slurmHost(x: CycleCtx): SlurmSpawnHost {
+  const b = x.book;
+  return {
+    layout: x.layout,
+    state: b.state,
+    config: x.config,
+    env: x.env,
+    hashLimits: hashLimits(x.config),
+    put: (t, to, reason, patch) => b.put(t, to, reason, patch),
+    commit: () => b.commit(),
+    setAttempt: (t, a) => b.setAttempt(t, a),
+    conclude: (t, a) => conclude(x, t, a),
+    journal: (d) => b.record(d),
+    slurm: () => x.pool.slurm!(),
+  };
 }
 
 /** `systemd-run --user --scope …` for hard limits, when enabled and available. */

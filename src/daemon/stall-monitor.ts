@@ -9,6 +9,8 @@ export interface Watched {
   task: string;
   marker: string;
   attemptDirAbs: string;
+  /** Executor hook (issue 18): CPU time of a worker on another machine, which /proc here cannot show. */
+  cpuTicks?: number;
 }
 
 export interface StallMonitorOptions {
@@ -41,8 +43,8 @@ export class StallMonitor {
       for (const k of this.records.keys()) if (!keep.has(k)) this.records.delete(k);
       for (const w of live) {
         const key = `${w.task}#${w.marker}`;
-        const [status, procs] = await Promise.all([readRunnerStatus(w.attemptDirAbs), findByEnvMarker(MARKER_KEY, w.marker)]);
-        const cpuTicks = procs.reduce((sum, p) => sum + p.utimeTicks + p.stimeTicks, 0);
+        const [status, procs] = await Promise.all([readRunnerStatus(w.attemptDirAbs), w.cpuTicks === undefined ? findByEnvMarker(MARKER_KEY, w.marker) : []]);
+        const cpuTicks = w.cpuTicks ?? procs.reduce((sum, p) => sum + p.utimeTicks + p.stimeTicks, 0);
         const signs = {
           outputBytes: (status?.stdoutBytes ?? 0) + (status?.stderrBytes ?? 0),
           lastEventAt: status?.lastEventAt ?? null,

@@ -42,6 +42,7 @@ export async function takeExit(x: CycleCtx, evidence: EvidenceJobs, e: WorkerExi
     adopted: e.adopted,
     killedByUser: x.killed.has(t.id),
     now: x.clock.now(),
+    ...(e.remote ? { remote: e.remote } : {}),
   });
   const t2 = b.setAttempt(t, end.ended);
   b.record({ kind: 'attempt', task: t.id, msg: `attempt ${a.n} ${end.how}${e.adopted ? ' (adopted worker)' : ''}`, data: { task: t2 } });

@@ -15,6 +15,7 @@ import { claudeEnv } from '../workers/agents/claude.js';
 import { which, workerProblem } from '../workers/registry.js';
 import { AGENT_CLIS } from './agents.js';
 import { probeApi } from './api.js';
+import { slurmChecks } from '../executors/slurm/doctor-probes.js';
 import { authStyle } from '../planner/auth-style.js';
 import {
   agentVerdict,
@@ -157,13 +158,15 @@ export type CheckId = string;
 export async function runChecks(ctx: DoctorContext, only: (id: CheckId) => boolean = () => true): Promise<Check[]> {
   const { probe: cfg, config } = loadConfigProbe(ctx);
   const want = <T>(id: CheckId, f: () => T): T | null => (only(id) ? f() : null);
-  const [agents, api, gpu, cgroup, lock, auth] = await Promise.all([
+  const [agents, api, gpu, cgroup, lock, auth, slurm] = await Promise.all([
     Promise.all(AGENTS.filter((a) => only(`agent.${a}`)).map((a) => agentCheck(a, ctx, config))),
     want('api', () => apiCheck(config, cfg.ok)),
     want('gpu', () => gpuCheck(ctx)),
     want('cgroup', () => detectCgroup()),
     want('lock', () => lockCheck(ctx)),
     want('auth.claude', () => claudeAuthCheck(ctx, config)),
+    // The Slurm executor (issue 18): commands, controller, and a probe job on the shared filesystem.
+    want('slurm', () => slurmChecks({ projectDir: ctx.projectDir, env: ctx.env, config, ...(ctx.run ? { run: ctx.run } : {}) })),
   ]);
   const checks: Array<Check | null> = [
     want('node', () => nodeVerdict(process.versions.node)),
@@ -183,6 +186,7 @@ export async function runChecks(ctx: DoctorContext, only: (id: CheckId) => boole
     ),
     want('disk', () => diskCheck(ctx)),
     lock,
+    ...(slurm ?? []),
   ];
   return checks.filter((c): c is Check => c !== null);
 }

@@ -145,7 +145,7 @@ function workersTable(view: ProgressView): string {
     lines.push(
       row([
         `${title(w, CELL_TITLE_MAX)} ${code(w.taskId, { table: true })}`,
-        w.pid === null ? 'starting' : String(w.pid),
+        w.pid !== null ? String(w.pid) : w.job ? `job ${w.job}` : 'starting',
         code(w.command, { table: true, max: 80 }),
         w.elapsed,
         w.budget ? (w.overBudget ? `**${w.budget}**` : w.budget.replace(/ left$/, '')) : 'no limit',

@@ -25,7 +25,7 @@ export function renderStatusText(view: ProgressView): string {
     lines.push('', 'Workers:');
     for (const w of view.workers) {
       const budget = w.budget ?? 'no limit';
-      lines.push(`  pid ${w.pid ?? '—'}  ${w.taskId}  ${w.elapsed}  ${budget}  $ ${w.command}`);
+      lines.push(`  ${w.job ? `job ${w.job}` : `pid ${w.pid ?? '—'}`}  ${w.taskId}  ${w.elapsed}  ${budget}  $ ${w.command}`);
       if (w.resources) lines.push(`      ${w.resources}`);
     }
   }

@@ -108,6 +108,8 @@ export interface WorkerView {
   taskId: string;
   title: string;
   pid: number | null;
+  /** A Slurm attempt's job (its id, or its name until the id is known), shown where a PID would be. */
+  job?: string;
   command: string;
   startedAt: string;
   elapsedMs: number;

@@ -69,6 +69,7 @@ function workersOf(nodes: readonly TaskNode[], now: Date): WorkerView[] {
         taskId: node.task.id,
         title: clip(node.task.title, TITLE_MAX),
         pid: a.process?.pid ?? null,
+        ...(a.job ? { job: a.job.id ?? a.job.name } : {}),
         command: clip(a.command ?? `${a.worker} worker`, COMMAND_MAX),
         startedAt: stamp(a.startedAt),
         elapsedMs: ms,

@@ -113,6 +113,19 @@ export const AttemptContract = z.object({
 });
 export type AttemptContract = z.infer<typeof AttemptContract>;
 
+/**
+ * The batch job that runs an attempt (the Slurm executor). Its name is on disk before sbatch runs, so
+ * a daemon that dies mid-submit finds the job again by name; the id is a hint, never the proof.
+ */
+export const JobRef = z.object({
+  executor: z.literal('slurm'),
+  name: z.string(),
+  id: z.string().nullable(),
+  /** The --mem it asked for, bytes (the figure an out-of-memory end is measured against). */
+  memBytes: z.number().nonnegative().nullable().default(null),
+});
+export type JobRef = z.infer<typeof JobRef>;
+
 export const Attempt = z.object({
   n: z.number().int().positive(),
   /** Attempt directory, relative to .aura/. */
@@ -123,6 +136,8 @@ export const Attempt = z.object({
   startedAt: z.string(),
   deadline: z.string().nullable(),
   process: ProcessRef.nullable(),
+  /** Set when a batch job runs the attempt instead of a local process (then process stays null). */
+  job: JobRef.nullable().default(null),
   priorArtifacts: z.array(PriorArtifact),
   endedAt: z.string().nullable(),
   outcome: AttemptOutcome.nullable(),

@@ -4,8 +4,9 @@
 import { type Diagnostics, fail, warn } from './diagnostics.js';
 import type { PendingList, TaskDraft } from './draft.js';
 import { truncate } from './ids.js';
+import { parseMemSetting } from '../executors/slurm/units.js';
 
-export const KNOWN_SETTINGS = ['run', 'produces', 'verify', 'id', 'needs', 'budget', 'worker', 'parallel'] as const;
+export const KNOWN_SETTINGS = ['run', 'produces', 'verify', 'id', 'needs', 'budget', 'worker', 'parallel', 'executor', 'mem', 'cpus', 'gpus'] as const;
 export const KNOWN_WORKERS = ['claude', 'codex', 'opencode', 'gemini', 'shell', 'custom'] as const;
 
 /** One attempt may not run longer than this: timers beyond it are unreliable and it is surely a typo. */
@@ -182,6 +183,25 @@ export function applySetting(
       const b = parseBool(value);
       if (b === null) warn(d, line, `parallel: "${truncate(value, 40)}" on task ${name} is not true or false; ignored`);
       else task.parallel = b;
+      break;
+    }
+    // Where and with what the worker runs (issue 18): kept in `extra`, checked here so a typo is an
+    // error at once rather than a job the cluster refuses later.
+    case 'executor': {
+      const v = value.toLowerCase();
+      if (v !== 'local' && v !== 'slurm') fail(d, line, `executor "${truncate(value, 40)}" on task ${name} is not local or slurm`, 'write executor: slurm (a batch job per attempt) or executor: local');
+      task.extra[key] = v;
+      break;
+    }
+    case 'mem':
+      if (parseMemSetting(value) === null) fail(d, line, `mem "${truncate(value, 40)}" on task ${name} is not a size`, 'write it like 512M, 2G or 1.5GB (a bare number means GB)');
+      task.extra[key] = value;
+      break;
+    case 'cpus':
+    case 'gpus': {
+      const min = key === 'cpus' ? 1 : 0;
+      if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > 4096) fail(d, line, `${key} "${truncate(value, 40)}" on task ${name} is not a whole number from ${min} to 4096`, `write ${key}: 2, say`);
+      task.extra[key] = value;
       break;
     }
     default:

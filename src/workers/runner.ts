@@ -116,6 +116,17 @@ export async function supervise(spec: RunnerSpec, dir: string, child: ChildProce
     }
   };
 
+  // A batch job's wrapper passes on Slurm's warning that the time limit is near (--signal=B:USR2@N):
+  // everything so far goes to disk now, in case the end comes as SIGKILL. The worker is not told.
+  process.on('SIGUSR2', () => {
+    stderr.write(Buffer.from('\naura runner: the batch system says the time limit is near (SIGUSR2); records flushed\n'));
+    dirty = true;
+    writeStatus();
+    stdout.flushTail();
+    stderr.flushTail();
+    events?.flushTail();
+  });
+
   let partial = '';
   const onEvents = (evs: AgentEvent[]) => {
     if (evs.length === 0) return;

@@ -13,7 +13,7 @@ describe('SETTINGS', () => {
       // One sentence: no full stop followed by a new sentence inside.
       assert.doesNotMatch(s.description.slice(0, -1), /\.\s+[A-Z]/, key);
       assert.ok(s.accepts.length > 0, key);
-      assert.ok(['api', 'loop', 'workers', 'watchdog', 'notify', 'dashboard'].includes(s.group), key);
+      assert.ok(['api', 'loop', 'workers', 'watchdog', 'slurm', 'notify', 'dashboard'].includes(s.group), key);
     }
   });
 
@@ -124,6 +124,14 @@ const CASES: Record<SettingKey, { wrong: string; outOfRange: string; valid: [str
   AURA_MAX_STALLS: { wrong: 'two', outOfRange: '0', valid: ['3', 3] },
   AURA_OUTPUT_CAP_MB: { wrong: 'big', outOfRange: '0', valid: ['0.5', 0.5] },
   AURA_CUSTOM_WORKER_COMMAND: { wrong: 'tool\nnext', outOfRange: 'x'.repeat(4001), valid: ['mytool --prompt {prompt}', 'mytool --prompt {prompt}'] },
+  AURA_EXECUTOR: { wrong: '1', outOfRange: 'kubernetes', valid: ['SLURM', 'slurm'] },
+  AURA_SLURM_PARTITION: { wrong: 'gpu long', outOfRange: 'a\tb', valid: ['gpu', 'gpu'] },
+  AURA_SLURM_ACCOUNT: { wrong: 'my lab', outOfRange: 'x y', valid: ['lab-42', 'lab-42'] },
+  AURA_SLURM_SBATCH_ARGS: { wrong: '--qos=long\n--x', outOfRange: 'q'.repeat(4001), valid: ['--qos=long --constraint=a100', '--qos=long --constraint=a100'] },
+  AURA_SLURM_POLL_SECONDS: { wrong: '10s', outOfRange: '0', valid: ['0.5', 0.5] },
+  AURA_SLURM_POLL_MAX_SECONDS: { wrong: '5m', outOfRange: '86401', valid: ['600', 600] },
+  AURA_SLURM_COMMAND_TIMEOUT: { wrong: 'long', outOfRange: '601', valid: ['60', 60] },
+  AURA_SLURM_MISSING_SECONDS: { wrong: '2m', outOfRange: '-1', valid: ['0', 0] },
 };
 
 describe('every key validates', () => {

@@ -37,6 +37,7 @@ const rows: Array<[string, Partial<AttemptEndInput>, string, string, string]> = 
   ['the watchdog → escalation', { stopReason: 'watchdog: RSS 3 GB over 2 GB' }, 'killed', 'watchdog', 'stopped: watchdog'],
   ['a stall → conclude (the policy counts stalls)', { stopReason: 'stalled: no output' }, 'killed', 'conclude', 'stopped: stalled'],
   ['archived meanwhile → recorded, ignored', { task: makeTask('A', { status: 'archived', attempts: [running] }) }, 'exited', 'ignore', 'code 0'],
+  ['a batch job on a failed node → lost, as the executor says', { record: null, exit: null, remote: { outcome: 'lost', detail: 'NODE_FAIL' } }, 'lost', 'conclude', 'gone without an exit status (NODE_FAIL)'],
   ['ticked meanwhile (done) → ignored', { task: makeTask('A', { status: 'done', attempts: [running] }) }, 'exited', 'ignore', 'code 0'],
 ];
 

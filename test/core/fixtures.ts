@@ -85,6 +85,7 @@ export function makeAttempt(n: number, patch: Partial<Attempt> = {}): Attempt {
     startedAt: ISO0,
     deadline: null,
     process: null,
+    job: null,
     priorArtifacts: [],
     endedAt: ISO0,
     outcome: 'exited',

@@ -48,7 +48,7 @@ async function world(taskMd: string, settings: Record<string, string> = {}) {
     },
     has: (t) => live.has(t),
     list: () => [...live.values()],
-    track: (task, attempt, marker, attemptDirAbs, spawned) => void live.set(task, { task, attempt, marker, attemptDirAbs, ref: spawned.ref }),
+    track: (task, attempt, marker, attemptDirAbs) => void live.set(task, { task, attempt, marker, attemptDirAbs }),
     adopt: () => undefined,
     stop: (task, reason) => {
       stopped.push([task, reason]);

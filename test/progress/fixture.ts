@@ -14,6 +14,7 @@ export function attempt(over: Partial<Attempt> & { n: number }): Attempt {
     startedAt: at('12:00:00'),
     deadline: null,
     process: null,
+    job: null,
     priorArtifacts: [],
     contract: null,
     fenceMs: null,
