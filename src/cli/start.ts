@@ -4,7 +4,8 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../config/load.js';
-import { assertSameTaskFile, Daemon } from '../daemon/daemon.js';
+import { Daemon } from '../daemon/daemon.js';
+import type { RunState } from '../store/schema.js';
 import { layoutFor } from '../store/layout.js';
 import { readStateReadOnly } from '../store/state-store.js';
 import { parseTaskFile } from '../taskfile/parse.js';
@@ -96,6 +97,16 @@ function checkPlacement(given: string, taskFile: string, projectDir: string): vo
       'BAD_USAGE',
       `${given} is inside an .aura directory (aura's own state); running there would make ${path.join(projectDir, '.aura')}`,
       "keep the task file in the project itself (e.g. next to the .aura directory), or point --project at the project",
+    );
+  }
+}
+
+export function assertSameTaskFile(state: RunState | null, taskFile: string, projectDir: string): void {
+  if (state && state.taskFile !== taskFile) {
+    throw new AuraError(
+      'BAD_USAGE',
+      `${projectDir}/.aura belongs to ${state.taskFile}, not ${taskFile}`,
+      `run aura on ${state.taskFile}, or give this task file its own directory (or --project <dir>)`,
     );
   }
 }

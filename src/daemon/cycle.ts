@@ -22,8 +22,6 @@ import type { Layout } from '../store/layout.js';
 import type { RunState, TaskState } from '../store/schema.js';
 import type { StateStore } from '../store/state-store.js';
 import type { Totals } from '../core/budget.js';
-import { workerProblem } from '../workers/registry.js';
-import { executorProblem } from '../executors/problems.js';
 import { resourceLine } from '../watchdog/index.js';
 import { checkBudget, reviewSpend } from './budget-step.js';
 import { initCycle, type InitInput } from './cycle-init.js';
@@ -32,6 +30,7 @@ import { createPorts, type Ports } from './cycle-ports.js';
 import { EvidenceJobs } from './evidence-jobs.js';
 import type { LlmPlanner } from './llm-planner.js';
 import { ModelStep } from './model-step.js';
+import { PlanStep } from './plan-step.js';
 import { applyOperatorRequest, type OperatorRequest } from './operator.js';
 import type { WorkerExit } from './pool.js';
 import type { DaemonInfoFn } from './render.js';
@@ -87,7 +86,7 @@ export class Cycle {
   private exits: WorkerExit[] = [];
   private requests: OperatorRequest[] = [];
   private draining = false;
-  private lastLeaveUnrunnable: boolean | null = null;
+  private readonly planStep: PlanStep;
 
   constructor(private readonly d: CycleDeps) {
     const clock = d.clock ?? systemClock;
@@ -131,6 +130,7 @@ export class Cycle {
     this.evidence = new EvidenceJobs(this.x);
     this.taskFile = new TaskFileTracker(this.x, () => this.llm !== null);
     this.renderer = new Renderer(this.x, d.daemonInfo);
+    this.planStep = new PlanStep(this.x, this.evidence, () => this.llm !== null && this.book.state.planner?.mode !== 'safe');
     this.spawnDeps = { cgroup: null, ...(this.ports.launch ? { launch: this.ports.launch } : {}) };
   }
 
@@ -183,7 +183,7 @@ export class Cycle {
     reviewSpend(this.x, false);
 
     // decide: bookkeeping first, so the model sees the tree as it is.
-    const plan = this.settle();
+    const plan = this.planStep.settle();
     const startable = plan.actions.filter((a): a is Extract<Action, { type: 'spawn' }> => a.type === 'spawn');
     const llm = this.model && !o.draining ? await this.model.ask(reasons, b.state.pause ? 0 : startable.length, this.takeDiff()) : null;
 
@@ -219,49 +219,6 @@ export class Cycle {
     await b.commit({ idle: busy === 0 });
     // Counted again after the commit's awaits: an exit reported meanwhile is still to be taken.
     return { outcome, ...(outcome === 'stuck' ? { stuckReason: this.stuckReason() } : {}), nextDueAt, busy: this.busy() };
-  }
-
-  /** The rules' plan, bookkeeping applied and planned again until nothing moves (a finished subtree is checked up to the goal). */
-  private settle() {
-    const b = this.book;
-    let plan = this.plan();
-    for (let round = 0; round < 32; round++) {
-      let moved = false;
-      for (const a of plan.actions) {
-        const t = b.state.tasks[a.task];
-        if (!t) continue;
-        if (a.type === 'block') moved = b.put(t, 'blocked', a.reason, { blockedBy: a.cause }).status !== t.status || moved;
-        else if (a.type === 'unblock') moved = b.put(t, 'pending', a.reason).status !== t.status || moved;
-        else if (a.type === 'check_group') moved = this.checkGroup(t) || moved;
-      }
-      if (!moved) break;
-      plan = this.plan();
-    }
-    return plan;
-  }
-
-  private plan() {
-    const leaveUnrunnable = this.llm !== null && this.book.state.planner?.mode !== 'safe';
-    // Safe mode on or off changes what an unrunnable task means: everything is looked at again.
-    if (leaveUnrunnable !== this.lastLeaveUnrunnable) this.book.index.rebuild(this.book.state);
-    this.lastLeaveUnrunnable = leaveUnrunnable;
-    return this.book.index.plan(this.book.state, {
-      now: this.x.clock.now(),
-      maxConcurrent: this.d.config.AURA_MAX_CONCURRENT_TASKS,
-      // A task its executor (Slurm) cannot take as written is blocked with why, like a missing worker.
-      workerProblem: (t) => workerProblem(t, this.d.config, this.d.env, this.x.uid) ?? executorProblem(t, this.d.config, this.d.env),
-      leaveUnrunnable,
-    });
-  }
-
-  /** Whether the group's status changed now (a group with its own checks is judged off the cycle). */
-  private checkGroup(t: TaskState): boolean {
-    if (!t.verify && t.produces.length === 0) {
-      this.book.put(t, 'done', 'all subtasks done');
-      return true;
-    }
-    if (!this.evidence.has(t.id)) this.evidence.start(t, null);
-    return false;
   }
 
   private takeDiff(): string | null {

@@ -7,7 +7,8 @@ import type { ScannedLine } from './scan.js';
 import { addListValue, applySetting, parseSettingBullet } from './settings.js';
 
 export const MAX_DEPTH = 8;
-export const MAX_TASKS = 2000;
+/** Checklist items in one file; the daemon's cycle costs the same per task up to here (bench: scale). */
+export const MAX_TASKS = 20_000;
 
 export interface Outline {
   goal: string | null;
