@@ -14,7 +14,8 @@ import { applyMapping, reconcile } from '../taskfile/reconcile.js';
 import { normaliseTree } from './goal-root.js';
 import type { JournalDraft } from './transitions.js';
 import { freshTask, transition } from './transitions.js';
-import { renameTask } from './rename.js';
+import { applyRenames } from './taskfile-renames.js';
+import { detachArchived, reopenGroups } from './tree-repair.js';
 import { descendants, GOAL_ID, goalDone } from './tree.js';
 
 export interface TaskFileMeta {
@@ -105,28 +106,9 @@ export function applyTaskFile(prev: RunState | null, parsed: TaskFileSpec, meta:
     .filter((t) => t.status !== 'archived' && t.origin === 'taskfile' && t.id !== GOAL_ID)
     .map((t) => (t.parent === GOAL_ID ? { ...t, parent: null } : t));
   const rec = reconcile(fromFile, parsed, { reserved: [GOAL_ID] });
-  // An explicit id the person changed (A → A2) renames the task, history and all; an id an archived
-  // task still holds cannot be taken, and the journal says so.
-  const renamed: ApplyResult['renamed'] = [];
-  let tasks: Record<string, TaskState> = { ...base.tasks };
-  const deferred: ApplyResult['deferred'] = [];
-  for (const r of explicitRenames(parsed, rec.mapping)) {
-    const st = tasks[r.from]?.status;
-    if (st === 'running' || st === 'verifying') {
-      // Its worker, watchdog record and evidence check are known by the old id until the attempt ends.
-      deferred.push(r);
-      entries.push({ kind: 'warning', task: r.from, msg: `task.md renames ${r.from} to ${r.to}; that takes effect when its ${st === 'running' ? 'worker ends' : 'evidence check ends'} (until then it is ${r.from})` });
-      continue;
-    }
-    if (tasks[r.to]) {
-      entries.push({ kind: 'warning', task: r.from, msg: `task.md gives ${r.from} the id ${r.to}, which an archived task still has; keeping ${r.from} (choose another id)` });
-      continue;
-    }
-    tasks = renameTask(tasks, r.from, r.to);
-    rec.mapping.set(r.to, r.to);
-    renamed.push(r);
-    entries.push({ kind: 'status', task: r.to, from: tasks[r.to]!.status, to: tasks[r.to]!.status, msg: `renamed ${r.from} → ${r.to} in task.md; history kept`, data: { task: tasks[r.to], renamedFrom: r.from } });
-  }
+  // An explicit id the person changed (A → A2) renames the task, history and all (core/taskfile-renames).
+  const { tasks: renamedTasks, renamed, deferred } = applyRenames({ ...base.tasks }, parsed, rec.mapping, entries);
+  const tasks: Record<string, TaskState> = renamedTasks;
   const spec = applyMapping(parsed, rec.mapping);
 
   // The planner's and aura's children stay under their parent, after task.md's own, in their order.
@@ -277,46 +259,4 @@ export function applyTaskFile(prev: RunState | null, parsed: TaskFileSpec, meta:
     deferred,
     changed: firstRead || entries.length > 1 || prev?.taskFileHash !== meta.hash || warningsChanged,
   };
-}
-
-/** Explicit ids in the file that differ from the state id their task was matched to. */
-function explicitRenames(parsed: TaskFileSpec, mapping: ReadonlyMap<string, string>): Array<{ from: string; to: string }> {
-  const out: Array<{ from: string; to: string }> = [];
-  const walk = (s: TaskSpec): void => {
-    const to = mapping.get(s.id);
-    if (s.explicitId && to !== undefined && to !== s.id) out.push({ from: to, to: s.id });
-    s.children.forEach(walk);
-  };
-  parsed.tasks.forEach(walk);
-  return out;
-}
-
-/** An archived task leaves its parent's list of children, so the parent is a leaf again if it was one. */
-function detachArchived(tasks: Record<string, TaskState>): void {
-  for (const [id, t] of Object.entries(tasks)) {
-    if (t.status === 'archived' || t.children.length === 0) continue;
-    const kids = t.children.filter((c) => tasks[c] !== undefined && tasks[c]!.status !== 'archived');
-    if (kids.length !== t.children.length) tasks[id] = { ...t, children: kids };
-  }
-}
-
-/**
- * A group aura checked is done only while all its subtasks are: one that gained a new or reopened
- * subtask goes back to pending (children first, so the root follows its groups). Ticks stay the person's.
- */
-function reopenGroups(
-  tasks: Record<string, TaskState>,
-  put: (t: TaskState, to: TaskState['status'], reason: string, patch?: Partial<TaskState>) => void,
-): void {
-  const seen = new Set<string>();
-  const visit = (id: string): void => {
-    const t = tasks[id];
-    if (!t || seen.has(id)) return;
-    seen.add(id);
-    t.children.forEach(visit);
-    const open = t.children.map((c) => tasks[c]).find((k) => k !== undefined && k.status !== 'done' && k.status !== 'archived');
-    const cur = tasks[id] as TaskState;
-    if (cur.status === 'done' && !cur.userChecked && open) put(cur, 'pending', `subtask ${open.id} is not done any more`);
-  };
-  visit(GOAL_ID);
 }

@@ -13,9 +13,10 @@
 // cycle with fakes.
 import type { Clock } from '../core/clock.js';
 import { systemClock } from '../core/clock.js';
-import { runOutcome } from '../core/run-outcome.js';
+import { runOutcome, stuckReason, type CycleResult } from '../core/run-outcome.js';
+export type { CycleResult } from '../core/run-outcome.js';
 import type { Action } from '../core/rules-planner.js';
-import { currentAttempt, GOAL_ID, liveTasks, runningTasks } from '../core/tree.js';
+import { currentAttempt, runningTasks } from '../core/tree.js';
 import type { Config } from '../config/schema.js';
 import type { Journal } from '../store/journal.js';
 import type { Layout } from '../store/layout.js';
@@ -31,12 +32,12 @@ import { EvidenceJobs } from './evidence-jobs.js';
 import type { LlmPlanner } from './llm-planner.js';
 import { ModelStep } from './model-step.js';
 import { PlanStep } from './plan-step.js';
-import { applyOperatorRequest, type OperatorRequest } from './operator.js';
+import { answerRequests, type OperatorRequest } from './operator.js';
 import type { WorkerExit } from './pool.js';
 import type { DaemonInfoFn } from './render.js';
 import { Renderer } from './renderer.js';
 import { RunBook } from './run-book.js';
-import { spawnTask, type SpawnDeps } from './spawn-step.js';
+import { spawnTask, startByRules, type SpawnDeps } from './spawn-step.js';
 import { TaskFileTracker } from './taskfile-tracker.js';
 import { takeExit } from './worker-end.js';
 
@@ -58,14 +59,6 @@ export interface CycleDeps {
   /** Stands in for the real pool, watchdog, notifier and launcher (tests). */
   ports?: Partial<Ports>;
   clock?: Clock;
-}
-
-export interface CycleResult {
-  outcome: 'working' | 'done' | 'stuck';
-  stuckReason?: string;
-  nextDueAt: Date | null;
-  /** Workers and evidence checks still in flight. */
-  busy: number;
 }
 
 export class Cycle {
@@ -170,11 +163,7 @@ export class Cycle {
 
     // gather. A person's request is answered only once its effect is on disk: a crash right after
     // the answer must not lose what they were told was done.
-    const answered = this.requests.splice(0).map((r) => ({ r, reply: applyOperatorRequest(this.operatorHost, r) }));
-    if (answered.length) {
-      await b.commit();
-      for (const a of answered) a.r.done(a.reply);
-    }
+    await answerRequests(this.operatorHost, this.requests.splice(0), () => b.commit());
     await this.taskFile.gather();
     for (const e of this.exits.splice(0)) await takeExit(this.x, this.evidence, e);
     this.evidence.take();
@@ -188,16 +177,8 @@ export class Cycle {
     const llm = this.model && !o.draining ? await this.model.ask(reasons, b.state.pause ? 0 : startable.length, this.takeDiff()) : null;
 
     // apply: with the LLM planner the model starts work (the rules only in its safe mode).
-    let started_ = llm?.acted ? 1 : 0;
-    if (!this.llm || llm?.mode === 'rules') {
-      for (const a of startable) {
-        const t = b.state.tasks[a.task];
-        if (!t || t.status !== 'pending' || o.draining || b.state.pause) continue;
-        b.record({ kind: 'decision', task: t.id, msg: `start ${t.id}: ${a.reason}` });
-        await this.spawn(t);
-        started_ += 1;
-      }
-    }
+    const byRules = !this.llm || llm?.mode === 'rules';
+    const started_ = (llm?.acted ? 1 : 0) + (byRules && !o.draining ? await startByRules(this.x, startable, (t) => this.spawn(t)) : 0);
     // The model changed the tree: whatever it made startable is looked at now, not at the heartbeat.
     if (llm?.acted) this.d.wake('the planner changed the task tree');
 
@@ -218,7 +199,7 @@ export class Cycle {
     // Nothing in flight: a good moment for the snapshot (the next cycle may be hours away).
     await b.commit({ idle: busy === 0 });
     // Counted again after the commit's awaits: an exit reported meanwhile is still to be taken.
-    return { outcome, ...(outcome === 'stuck' ? { stuckReason: this.stuckReason() } : {}), nextDueAt, busy: this.busy() };
+    return { outcome, ...(outcome === 'stuck' ? { stuckReason: stuckReason(b.state) } : {}), nextDueAt, busy: this.busy() };
   }
 
   private takeDiff(): string | null {
@@ -234,11 +215,6 @@ export class Cycle {
     b.state.doneAt = this.x.clock.now().toISOString();
     b.record({ kind: 'decision', msg: 'goal done: every task is verified', data: { state: { doneAt: b.state.doneAt } } });
     this.ports.goalDone();
-  }
-
-  private stuckReason(): string {
-    const bad = liveTasks(this.book.state).filter((t) => (t.status === 'failed' || t.status === 'blocked') && t.id !== GOAL_ID);
-    return bad.length ? `nothing more can run: ${bad.map((t) => `${t.id} is ${t.status} (${t.reason})`).join('; ')}` : 'nothing more can run';
   }
 
   /** Workers, evidence checks, and exits or evidence not yet taken by a cycle. */

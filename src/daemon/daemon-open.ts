@@ -11,7 +11,7 @@ import { ensurePrivateRoot } from '../store/private-root.js';
 import { StateStore, type LoadResult } from '../store/state-store.js';
 import { makeFilesPrivate } from '../util/umask.js';
 import { chooseSocketPath } from './control.js';
-import type { DaemonOptions } from './daemon.js';
+import type { DaemonOptions } from './daemon-options.js';
 
 export interface Held {
   lock: LockHandle | null;

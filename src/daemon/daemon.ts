@@ -15,7 +15,6 @@
 // Every cycle: gather (task.md, worker exits, evidence) → decide (rules planner) → apply (spawn,
 // block, check) → persist (journal first, then the state snapshot) → render progress.md → sleep.
 import path from 'node:path';
-import type { Config } from '../config/schema.js';
 import { afterCycle } from '../core/after-cycle.js';
 import { SHUTDOWN_REASON } from '../core/tree.js';
 import type { DaemonInfo } from '../progress/types.js';
@@ -30,28 +29,13 @@ import { Cycle } from './cycle.js';
 import { closeParts, nothingHeld, openParts, type Held } from './daemon-open.js';
 import { dashboardHost } from './dashboard-host.js';
 import { stopWorkersForExit, sweepLeftovers } from './exit-guard.js';
+import type { DaemonOptions } from './daemon-options.js';
 import { RotatingLog } from './log-file.js';
 import { ProcessHooks } from './process-hooks.js';
 import { WakeQueue } from './wake.js';
 import { TaskFileWatcher, type FileStamp } from './watch.js';
 
-export interface DaemonOptions {
-  taskFile: string; // absolute
-  projectDir: string; // absolute
-  config: Config;
-  env: NodeJS.ProcessEnv;
-  once: boolean;
-  exitWhenDone: boolean;
-  leaveWorkers: boolean;
-  log: (line: string) => void;
-  /** Warnings a person must see even with --quiet; defaults to log. */
-  warn?: (line: string) => void;
-  /** Per-cycle detail (--verbose); defaults to nothing. */
-  debug?: (line: string) => void;
-  /** The foreground console: the rotating log file and the live status line (optional in tests). */
-  console?: { attachFile(f: RotatingLog): void; startStatus(render: () => string): void; close(): void; tell?(line: string): void };
-  version: string;
-}
+export type { DaemonOptions } from './daemon-options.js';
 
 export type Mode = 'starting' | 'running' | 'draining' | 'stopped';
 

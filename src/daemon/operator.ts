@@ -22,6 +22,14 @@ export interface OperatorHost {
   renamedFrom?(id: string): string | null;
 }
 
+/** Applies the requests, then answers each once its effect is on disk (commit). */
+export async function answerRequests(h: OperatorHost, requests: OperatorRequest[], commit: () => Promise<void>): Promise<void> {
+  if (requests.length === 0) return;
+  const answered = requests.map((r) => ({ r, reply: applyOperatorRequest(h, r) }));
+  await commit();
+  for (const a of answered) a.r.done(a.reply);
+}
+
 export function applyOperatorRequest(h: OperatorHost, r: OperatorRequest): { ok: boolean; message: string } {
   const state = h.state();
   const by = r.reason ? ` (${r.reason})` : '';

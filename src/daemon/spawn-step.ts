@@ -20,6 +20,22 @@ export interface SpawnDeps {
   launch?: (i: LaunchInput) => Promise<Spawned>;
 }
 
+/**
+ * The rules' starts (no LLM planner, or the model's safe mode): each task still pending, unless the
+ * run is paused meanwhile. Returns how many started.
+ */
+export async function startByRules(x: CycleCtx, startable: ReadonlyArray<{ task: string; reason: string }>, spawn: (t: TaskState) => Promise<void>): Promise<number> {
+  let n = 0;
+  for (const a of startable) {
+    const t = x.book.state.tasks[a.task];
+    if (!t || t.status !== 'pending' || x.book.state.pause) continue;
+    x.book.record({ kind: 'decision', task: t.id, msg: `start ${t.id}: ${a.reason}` });
+    await spawn(t);
+    n += 1;
+  }
+  return n;
+}
+
 export async function spawnTask(x: CycleCtx, deps: SpawnDeps, t0: TaskState): Promise<void> {
   const b = x.book;
   const L = x.layout;

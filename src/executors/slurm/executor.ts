@@ -29,9 +29,10 @@ import { newHandle, type JobHandle } from './handle.js';
 import { JobMonitor } from './monitor.js';
 import { parseSbatch, parseSqueue, parseSstat, type QueueRow } from './parse.js';
 import { reconcile } from './reconcile.js';
-import { buildSubmission, type SubmitSpec } from './submission.js';
+import { PollStats } from './stats.js';
+import { buildSubmission, type Submitted, type SubmitSpec } from './submission.js';
 
-export type { SubmitSpec } from './submission.js';
+export type { Submitted, SubmitSpec } from './submission.js';
 
 export interface SlurmExecutorOptions extends ExecutorEvents {
   config: Config;
@@ -44,13 +45,6 @@ export interface SlurmExecutorOptions extends ExecutorEvents {
   onNotice: (msg: string, task?: string) => void;
   controller?: Controller;
   user?: string;
-}
-
-export interface Submitted {
-  jobId: string | null;
-  argv: string[];
-  /** Set when sbatch's answer was lost: the job is looked for by name. */
-  note?: string;
 }
 
 export class SlurmExecutor implements Executor {
@@ -67,8 +61,8 @@ export class SlurmExecutor implements Executor {
   private polling: Promise<void> | null = null;
   private closed = false;
   private readonly noticed = new Set<string>();
-  /** Polls done, and per poll (the last 1000) the controller calls it made and how long squeue took: for the benchmark. */
-  readonly stats = { polls: 0, callsPerPoll: [] as number[], squeueMs: [] as number[] };
+  /** For the benchmark: polls done, controller calls per poll, squeue's durations. */
+  readonly stats = new PollStats();
 
   constructor(private readonly o: SlurmExecutorOptions) {
     const c = o.config;
@@ -222,7 +216,7 @@ export class SlurmExecutor implements Executor {
         const r = await ctl.call(squeueArgv(this.user));
         listing = parseSqueue(r.stdout);
         this.last = { failures: 0, durationMs: r.durationMs };
-        keepLast(this.stats.squeueMs, r.durationMs);
+        this.stats.squeue(r.durationMs);
       } catch (err) {
         this.last = { failures: this.last.failures + 1, durationMs: 0 };
         this.noticeOnce(`squeue failed (${this.last.failures} in a row): ${describeSlurmError(err)}; aura backs off and asks again`);
@@ -233,7 +227,7 @@ export class SlurmExecutor implements Executor {
       // An unreadable attempt directory, say: the jobs stay followed and the next poll tries again.
       this.noticeOnce(`following the jobs failed: ${err instanceof Error ? err.message : String(err)}; aura tries again at the next poll`);
     } finally {
-      keepLast(this.stats.callsPerPoll, ctl.count);
+      this.stats.calls(ctl.count);
       this.ender.ctl = this.ctl;
     }
   }
@@ -297,9 +291,4 @@ export class SlurmExecutor implements Executor {
     this.noticed.add(key);
     this.o.onNotice(msg);
   }
-}
-
-function keepLast(list: number[], v: number): void {
-  list.push(v);
-  if (list.length > 1000) list.shift();
 }

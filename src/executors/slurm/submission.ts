@@ -62,3 +62,11 @@ export function buildSubmission(s: SubmitSpec, config: SubmitConfig, daemonEnv: 
   const scriptText = batchScript({ title: `task ${s.task}, attempt ${s.attempt} (job ${s.name})`, node, runner: s.runner, specFile: s.specFile, keep });
   return { scriptPath, scriptText, argv, env };
 }
+
+/** What submit() did: the job's id (null when sbatch's answer was lost) and the command line. */
+export interface Submitted {
+  jobId: string | null;
+  argv: string[];
+  /** Set when sbatch's answer was lost: the job is looked for by name. */
+  note?: string;
+}
