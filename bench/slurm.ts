@@ -20,7 +20,7 @@ import { dist, type Row, type Section } from './report.js';
 import { summarize } from './stats.js';
 
 const TITLE = '10. Slurm executor';
-const RUNNER = path.join(REPO, 'dist', 'workers', 'runner.js');
+const RUNNER = path.join(REPO, 'dist', 'workers', 'runner-main.js');
 
 function noSlurm(): string | null {
   const ping = spawnSync('scontrol', ['ping'], { encoding: 'utf8', timeout: 15_000 });

@@ -39,6 +39,9 @@ const forward = (sig: NodeJS.Signals) => () => {
   if (child.exitCode === null && child.signalCode === null) child.kill(sig);
 };
 for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as NodeJS.Signals[]) process.on(sig, forward(sig));
+// Slurm's "time limit is near" (SIGUSR2) must not end the runner before runner.ts takes it over;
+// until then there are no records to flush.
+process.on('SIGUSR2', () => undefined);
 
 import('./runner.js')
   .then(({ supervise }) => supervise(spec, path.dirname(specFile), child, started))

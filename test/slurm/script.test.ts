@@ -10,7 +10,7 @@ import { after, describe, test } from 'node:test';
 import { batchScript, shellQuote } from '../../src/executors/slurm/script.js';
 import { REPO, waitFor } from '../helpers/aura.js';
 
-const RUNNER = path.join(REPO, 'dist', 'workers', 'runner.js');
+const RUNNER = path.join(REPO, 'dist', 'workers', 'runner-main.js');
 const dirs: string[] = [];
 after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
