@@ -39,7 +39,7 @@ ${EXIT_CODES}`);
     .description('run the daemon in the foreground, working toward the goal in <task-file>')
     .argument('<task-file>', 'the Markdown task file (first `# ` heading = the goal)')
     .option('--exit-when-done', 'exit once every task is done (0), or once nothing more can run (1)')
-    .option('--once', 'run a single cycle and exit, leaving started workers running for the next run')
+    .option('--once', 'run one cycle of decisions, wait for the workers it started and their evidence, then exit (with --leave-workers: exit at once, leaving them to the next daemon)')
     .option('--interval <seconds>', 'seconds between heartbeat wakes (AURA_CYCLE_INTERVAL)')
     .option('--max-concurrent <n>', 'workers running at once (AURA_MAX_CONCURRENT_TASKS)')
     .addOption(new Option('--backend <name>', 'worker for tasks without run: (AURA_LAYER2_BACKEND)'))
