@@ -7,8 +7,8 @@ import { layoutFor } from '../store/layout.js';
 import type { ProjectJson, ProjectsJson } from '../summaries/json.js';
 import { AuraError, errnoCode } from '../util/errors.js';
 
-export { MAX_DEPTH } from './commands-ops.js';
-import { MAX_DEPTH } from './commands-ops.js';
+import { MAX_DEPTH } from './ops-defaults.js';
+
 const SKIP = new Set(['node_modules', '.git', '.aura']);
 
 export interface ProjectsOptions {
