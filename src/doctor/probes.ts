@@ -8,7 +8,7 @@ import { readLock } from '../store/lock.js';
 import { layoutFor } from '../store/layout.js';
 import { AuraError } from '../util/errors.js';
 import { detectCgroup } from '../watchdog/cgroup.js';
-import { runCommand, type RunCommand } from '../watchdog/run-command.js';
+import { runCommand, type RunCommand } from '../util/run-command.js';
 import { plannerSpends } from '../core/spend.js';
 import { backends, isAgentName } from '../workers/agents/index.js';
 import { claudeEnv } from '../workers/agents/claude.js';
