@@ -50,7 +50,7 @@ export async function findProjectDirs(root: string, maxDepth = MAX_DEPTH): Promi
 
 export async function describeProject(dir: string, now = new Date()): Promise<ProjectJson> {
   const layout = layoutFor(dir);
-  const { readLock } = await import('../store/lock.js');
+  const { readLock } = await import('../store/lock-read.js');
   let lock: Awaited<ReturnType<typeof readLock>> = null;
   try {
     lock = await readLock(layout);

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
-import { readLock } from '../store/lock.js';
+import { readLock } from '../store/lock-read.js';
 import { layoutFor } from '../store/layout.js';
 import { AuraError } from '../util/errors.js';
 import { detectCgroup } from '../watchdog/cgroup.js';
