@@ -22,7 +22,7 @@ import { performance } from 'node:perf_hooks';
 import { defaultConfig } from '../src/config/schema.js';
 import { findByEnvMarker, readStat, type ProcInfo } from '../src/proc/index.js';
 import { GpuSampler } from '../src/watchdog/gpu.js';
-import { runCommand, type RunCommand } from '../src/watchdog/run-command.js';
+import { runCommand, type RunCommand } from '../src/util/run-command.js';
 import { readMarker, TreeSampler } from '../src/watchdog/tree-sample.js';
 import type { KillVerdict } from '../src/watchdog/verdict.js';
 import { Watchdog } from '../src/watchdog/watchdog.js';

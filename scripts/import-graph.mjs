@@ -2,13 +2,13 @@
 // Import circles and oversized files in src/: the shape rules the team keeps (no module imports
 // itself back through others; a file past ~300 lines is probably two). Prints what it finds and exits
 // 1 when a rule is broken. Usage: node scripts/import-graph.mjs [--max-lines N]
+// test/docs/shape.test.ts runs the same check; import-graph.d.mts gives it the types.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = path.join(path.dirname(path.dirname(fileURLToPath(import.meta.url))), 'src');
-const argMax = process.argv.indexOf('--max-lines');
-const MAX_LINES = argMax > 0 ? Number(process.argv[argMax + 1]) : 300;
+export const SRC = path.join(path.dirname(path.dirname(fileURLToPath(import.meta.url))), 'src');
+export const MAX_LINES = 300;
 
 function walk(dir) {
   const out = [];
@@ -64,7 +64,8 @@ export function circles(graph) {
   return out;
 }
 
-export function check() {
+/** Circles (paths relative to `root`) and files over `maxLines` lines ([path, lines]). */
+export function check({ root = SRC, maxLines = MAX_LINES } = {}) {
   const files = walk(root);
   const graph = new Map();
   const long = [];
@@ -72,14 +73,16 @@ export function check() {
     const text = readFileSync(f, 'utf8');
     graph.set(f, importsOf(f, text));
     const lines = text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
-    if (lines > MAX_LINES) long.push([path.relative(root, f), lines]);
+    if (lines > maxLines) long.push([path.relative(root, f), lines]);
   }
   return { circles: circles(graph).map((c) => c.map((f) => path.relative(root, f))), long };
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
-  const r = check();
+  const argMax = process.argv.indexOf('--max-lines');
+  const maxLines = argMax > 0 ? Number(process.argv[argMax + 1]) : MAX_LINES;
+  const r = check({ maxLines });
   for (const c of r.circles) console.log(`import circle: ${c.join(' ↔ ')}`);
-  for (const [f, n] of r.long) console.log(`over ${MAX_LINES} lines: ${f} (${n})`);
+  for (const [f, n] of r.long) console.log(`over ${maxLines} lines: ${f} (${n})`);
   process.exit(r.circles.length || r.long.length ? 1 : 0);
 }

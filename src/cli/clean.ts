@@ -10,8 +10,8 @@ import type { RunState } from '../store/schema.js';
 import type { CleanJson, WorkspaceDirJson } from '../summaries/json.js';
 import { AuraError, errnoCode } from '../util/errors.js';
 
-export { DEFAULT_AGE_DAYS } from './commands-ops.js';
-import { DEFAULT_AGE_DAYS } from './commands-ops.js';
+import { DEFAULT_AGE_DAYS } from './ops-defaults.js';
+
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface CleanOptions {

@@ -2,7 +2,7 @@
 // starts fast.
 import { request, type ControlReply, type ControlRequest } from '../daemon/control.js';
 import { layoutFor } from '../store/layout.js';
-import { readLock } from '../store/lock.js';
+import { readLock } from '../store/lock-read.js';
 import { AuraError, errnoCode } from '../util/errors.js';
 
 export async function sendToDaemon(projectDir: string, req: ControlRequest, timeoutMs = 15_000): Promise<{ reply: ControlReply; pid: number }> {

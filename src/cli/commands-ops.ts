@@ -8,12 +8,10 @@ import type { DashboardOptions } from './dashboard.js';
 import type { LogsOptions } from './logs.js';
 import type { ProjectsOptions } from './projects.js';
 import type { SummariesOptions } from './summaries.js';
+import { TAIL_MARKER } from '../workers/capped-read.js';
+import { DEFAULT_AGE_DAYS, MAX_DEPTH } from './ops-defaults.js';
 
 type Run = (p: Promise<number>) => void;
-
-export const TAIL_MARKER = '[… tail …]';
-export const MAX_DEPTH = 4;
-export const DEFAULT_AGE_DAYS = 7;
 
 function registerLogs(program: Command, run: Run): void {
   program

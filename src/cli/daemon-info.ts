@@ -3,7 +3,7 @@
 import { request } from '../daemon/control.js';
 import type { DaemonInfo } from '../progress/types.js';
 import type { Layout } from '../store/layout.js';
-import { readLock } from '../store/lock.js';
+import { readLock } from '../store/lock-read.js';
 
 export async function daemonInfo(layout: Layout, doneAt: string | null): Promise<DaemonInfo> {
   const lock = await readLock(layout);

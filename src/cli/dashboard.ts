@@ -9,7 +9,7 @@ import { readFile, writeFile, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { OPEN_PAGE, tokenFileFor } from '../http/token.js';
 import { layoutFor } from '../store/layout.js';
-import { readLock } from '../store/lock.js';
+import { readLock } from '../store/lock-read.js';
 import { AuraError, errnoCode } from '../util/errors.js';
 import { findProject } from './project.js';
 

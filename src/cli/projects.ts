@@ -7,8 +7,8 @@ import { layoutFor } from '../store/layout.js';
 import type { ProjectJson, ProjectsJson } from '../summaries/json.js';
 import { AuraError, errnoCode } from '../util/errors.js';
 
-export { MAX_DEPTH } from './commands-ops.js';
-import { MAX_DEPTH } from './commands-ops.js';
+import { MAX_DEPTH } from './ops-defaults.js';
+
 const SKIP = new Set(['node_modules', '.git', '.aura']);
 
 export interface ProjectsOptions {
@@ -50,7 +50,7 @@ export async function findProjectDirs(root: string, maxDepth = MAX_DEPTH): Promi
 
 export async function describeProject(dir: string, now = new Date()): Promise<ProjectJson> {
   const layout = layoutFor(dir);
-  const { readLock } = await import('../store/lock.js');
+  const { readLock } = await import('../store/lock-read.js');
   let lock: Awaited<ReturnType<typeof readLock>> = null;
   try {
     lock = await readLock(layout);

@@ -1,5 +1,5 @@
 import { layoutFor } from '../store/layout.js';
-import { readLock } from '../store/lock.js';
+import { readLock } from '../store/lock-read.js';
 import { AuraError } from '../util/errors.js';
 import { sendToDaemon } from './client.js';
 import { findProject } from './project.js';

@@ -2,12 +2,12 @@
 // never a lock: the daemon and its workers keep writing while these run, and a half-replaced file
 // reads as "not there yet" rather than as an error.
 import path from 'node:path';
-import { readLog } from '../cli/logs.js';
 import { liveUsage, readRunnerStatus } from '../daemon/live-status.js';
-import { activeAttempt } from '../progress/task-view.js';
+import { activeAttempt, pickAttempt } from '../progress/task-view.js';
 import { readJournalTail } from '../store/journal-read.js';
 import type { Layout } from '../store/layout.js';
 import type { JournalEntry, RunState, TaskState, UsageRecord } from '../store/schema.js';
+import { readLog } from '../workers/capped-read.js';
 import type { LogStream, LogTail, TaskDetail } from './detail.js';
 
 /** Most of a log one answer carries; a page asks again for more. */
@@ -47,7 +47,7 @@ export async function readTaskLive(layout: Layout, t: TaskState): Promise<TaskDe
  * when there is no such attempt. A file not written yet reads as empty.
  */
 export async function readTaskLog(layout: Layout, t: TaskState, stream: LogStream, lines: number, attempt: number | null): Promise<LogTail | null> {
-  const a = attempt === null ? t.attempts[t.attempts.length - 1] : t.attempts.find((x) => x.n === attempt);
+  const a = pickAttempt(t, attempt);
   if (!a) return null;
   const text = (await readLog(path.join(layout.root, a.dir), stream, lines)) ?? '';
   const clipped = text.length > LOG_MAX_CHARS;

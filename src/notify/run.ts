@@ -1,13 +1,11 @@
-// One short notifier process (the user's command, notify-send, osascript) with a hard time limit.
-// It gets its own process group so that a shell's children die with it: a notify command that hangs
-// must not leave anything behind in a daemon that runs for days.
-import { spawn as nodeSpawn } from 'node:child_process';
-import { withUserUmask } from '../util/umask.js';
-import { errnoCode } from '../util/errors.js';
-import { killGroup } from '../watchdog/run-command.js';
+// One notifier process (the user's command, notify-send, osascript) as a delivery: resolves on exit 0,
+// rejects with the reason in words otherwise. The running is util/run-command.ts (own process group,
+// hard time limit: a notify command that hangs must not leave anything behind in a daemon that runs
+// for days); what is particular to notifying is chosen here.
 import { clip } from '../progress/format.js';
+import { runCommand, type SpawnLike } from '../util/run-command.js';
 
-export type SpawnLike = typeof nodeSpawn;
+export type { SpawnLike };
 
 export interface RunOptions {
   env: NodeJS.ProcessEnv;
@@ -23,66 +21,29 @@ const STDERR_KEEP = 4096;
 // grandchild that keeps the pipe open must not hold the delivery.
 const STDERR_LINGER_MS = 200;
 
-
 /** Resolves when the process exits 0; rejects with an Error whose message is the reason in words. */
-export function runProcess(spawnFn: SpawnLike, file: string, args: readonly string[], o: RunOptions): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    if (o.signal.aborted) {
-      reject(new Error('aborted at shutdown'));
-      return;
-    }
-    let settled = false;
-    const finish = (err: Error | null) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      o.signal.removeEventListener('abort', onAbort);
-      if (err) reject(err);
-      else resolve();
-    };
-    const child = withUserUmask(() => spawnFn(file, args, {
-      env: o.env,
-      // stdout is ignored: a notifier's chatter does not belong in the daemon's log.
-      stdio: [o.input === undefined ? 'ignore' : 'pipe', 'ignore', 'pipe'],
-      detached: true,
-    }));
-    let stderr = '';
-    child.stderr?.setEncoding('utf8');
-    child.stderr?.on('data', (s: string) => {
-      stderr = (stderr + s).slice(-STDERR_KEEP);
-    });
-    if (o.input !== undefined && child.stdin) {
-      child.stdin.on('error', (err) => {
-        // A command that does not read stdin (curl with the text from $AURA_EVENT_TEXT) closes the
-        // pipe early: not a failure. Anything else is, and its exit status will say more.
-        if (errnoCode(err) !== 'EPIPE') stderr += ` (stdin: ${err.message})`;
-      });
-      child.stdin.end(o.input);
-    }
-    const timer = setTimeout(() => {
-      killGroup(child.pid);
-      finish(new Error(`no exit within ${o.timeoutMs / 1000} s; killed it`));
-    }, o.timeoutMs);
-    const onAbort = () => {
-      killGroup(child.pid);
-      finish(new Error('aborted at shutdown'));
-    };
-    o.signal.addEventListener('abort', onAbort, { once: true });
-    child.on('error', (err) => {
-      finish(new Error(errnoCode(err) === 'ENOENT' ? `${file} not found` : err.message));
-    });
-    child.on('exit', (code, sig) => {
-      if (code === 0) {
-        finish(null);
-        return;
-      }
-      const how = sig ? `killed by ${sig}` : `exited with code ${code}`;
-      const fail = () => finish(new Error(stderr.trim() === '' ? how : `${how}: ${clip(stderr, 200)}`));
-      const linger = setTimeout(fail, STDERR_LINGER_MS);
-      child.once('close', () => {
-        clearTimeout(linger);
-        fail();
-      });
-    });
+export async function runProcess(spawnFn: SpawnLike, file: string, args: readonly string[], o: RunOptions): Promise<void> {
+  const r = await runCommand([file, ...args], {
+    ...o,
+    spawn: spawnFn,
+    // A notifier's chatter does not belong in the daemon's log; its stderr explains a failure.
+    stdout: 'ignore',
+    stderrTail: STDERR_KEEP,
+    lingerMs: STDERR_LINGER_MS,
+    // What it writes (a command's own log, say) is the person's, made with their umask.
+    userUmask: true,
   });
+  switch (r.status) {
+    case 'exit': {
+      if (r.code === 0) return;
+      const how = r.signal ? `killed by ${r.signal}` : `exited with code ${r.code}`;
+      throw new Error(r.stderr.trim() === '' ? how : `${how}: ${clip(r.stderr, 200)}`);
+    }
+    case 'timeout':
+      throw new Error(`no exit within ${o.timeoutMs / 1000} s; killed it`);
+    case 'missing':
+      throw new Error(`${file} not found`);
+    case 'error':
+      throw new Error(r.aborted ? 'aborted at shutdown' : r.message);
+  }
 }

@@ -23,6 +23,11 @@ export function activeAttempt(task: TaskState): Attempt | null {
   return last && last.endedAt === null ? last : null;
 }
 
+/** Attempt `n` of a task, or its latest when `n` is null. */
+export function pickAttempt(task: TaskState, n: number | null): Attempt | undefined {
+  return n === null ? task.attempts[task.attempts.length - 1] : task.attempts.find((a) => a.n === n);
+}
+
 /** The most recent attempt that reached the evidence gate. */
 export function lastEvidence(task: TaskState): { attempt: Attempt; evidence: Evidence } | null {
   for (let i = task.attempts.length - 1; i >= 0; i--) {

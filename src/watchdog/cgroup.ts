@@ -5,7 +5,7 @@
 // polling is the only control). Absent on the machine this was written on (tmpfs cgroup, no bus).
 import fs from 'node:fs';
 import { errnoCode } from '../util/errors.js';
-import { runCommand, type RunCommand } from './run-command.js';
+import { runCommand, type RunCommand } from '../util/run-command.js';
 import { findOnPath } from './which.js';
 
 /** statfs f_type of a cgroup2 mount ("cgrp"). */

@@ -14,7 +14,7 @@
 // and never reads as 0%.
 import { findOnPath } from './which.js';
 import { parseComputeApps, parseQueryGpu, SECTION_MARK, splitSections, type ComputeApp, type GpuInfo } from './gpu-parse.js';
-import { runCommand, type RunCommand, type RunResult } from './run-command.js';
+import { runCommand, type RunCommand, type RunResult } from '../util/run-command.js';
 
 export type GpuPoll =
   | { status: 'off'; reason: string }

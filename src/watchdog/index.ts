@@ -17,4 +17,4 @@ export { parseMeminfo, readMemory, cpuCount, allowedCpus, procConstants, type Sy
 export { GpuSampler, gpuQueryArgv, type GpuPoll, type Clock } from './gpu.js';
 export { parseQueryGpu, parseComputeApps, parseField, PmonParser, splitSections, type GpuInfo, type ComputeApp, type PmonRow } from './gpu-parse.js';
 export { PmonMonitor, pmonInterval } from './pmon.js';
-export { runCommand, type RunCommand, type RunResult } from './run-command.js';
+export { runCommand, type RunCommand, type RunResult } from '../util/run-command.js';

@@ -7,7 +7,7 @@ import { GpuSampler, type Clock, type GpuPoll } from './gpu.js';
 import { PmonMonitor, pmonInterval, type SpawnPmon } from './pmon.js';
 import { preflight, type Preflight } from './preflight.js';
 import { gpuFigures, gpuFree, gpuReserveCharges, type GpuReserveCharge } from './readings.js';
-import type { RunCommand } from './run-command.js';
+import type { RunCommand } from '../util/run-command.js';
 import { cpuCount, procConstants, readMemory, type SystemMemory } from './system.js';
 import { TreeSampler } from './tree-sample.js';
 import { overLimit, step, underReserve, cpuPercent, reserveCulprit, type Check, type KillVerdict, type Metric } from './verdict.js';

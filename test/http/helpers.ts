@@ -3,7 +3,7 @@
 import { statSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import type { LockInfo } from '../../src/store/lock.js';
+import type { LockInfo } from '../../src/store/lock-read.js';
 import { startDaemon, testEnv, waitFor, type Daemon, type Project } from '../helpers/aura.js';
 
 export interface Served {

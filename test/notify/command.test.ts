@@ -7,6 +7,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { Notifier, eventPayload, messageFor } from '../../src/notify/index.js';
 import { readStat } from '../../src/proc/index.js';
+import { makeFilesPrivate } from '../../src/util/umask.js';
 import { SAMPLES, config, makeLog, receiver, timed } from './helpers.js';
 
 function tempDir(t: { after(fn: () => void): void }): string {
@@ -137,4 +138,18 @@ test('desktop: runs the notifier found on PATH once with the text as an argument
   off.notify(SAMPLES.task_failed);
   await off.close();
   assert.deepEqual(log2.lines, ['notify desktop: notify-send is not on PATH; desktop notifications are off']);
+});
+
+// Last in this file: it makes this test process private (umask 077) for good, as the daemon does.
+test("command: runs under the umask the person started aura with, not aura's private one", async (t) => {
+  const dir = tempDir(t);
+  const out = path.join(dir, 'umask.txt');
+  process.umask(0o022);
+  makeFilesPrivate();
+  const log = makeLog();
+  const n = new Notifier(config({ command: `umask > '${out}'` }), { log: log.log });
+  n.notify(SAMPLES.goal_done);
+  await n.close();
+  assert.deepEqual(log.lines, []);
+  assert.equal(readFileSync(out, 'utf8').trim(), '0022');
 });

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { TAIL_MARKER } from '../../src/cli/logs.js';
+import { TAIL_MARKER } from '../../src/workers/capped-read.js';
 import { AURA_BIN, projectsForThisFile, startDaemon, testEnv, waitFor, type Project } from '../helpers/aura.js';
 
 const project = projectsForThisFile();

@@ -15,7 +15,8 @@ import { readStateReadOnly } from '../../src/store/state-store.js';
 import { ChangelogJson, CleanJson, ProjectsJson, SummariesListJson, SummaryJson } from '../../src/summaries/json.js';
 import { renderFinalReport, renderTaskSummary } from '../../src/summaries/task-summary.js';
 import { writeSummaries } from '../../src/summaries/write.js';
-import { renderEventLine, TAIL_MARKER } from '../../src/cli/logs.js';
+import { renderEventLine } from '../../src/progress/event-line.js';
+import { TAIL_MARKER } from '../../src/workers/capped-read.js';
 import { projectsForThisFile, runAura, testEnv, type Project } from '../helpers/aura.js';
 
 const project = projectsForThisFile();

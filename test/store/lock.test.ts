@@ -8,7 +8,8 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { readStat } from '../../src/proc/index.js';
 import type { Layout } from '../../src/store/layout.js';
-import { acquireLock, readLock, type LockInfo } from '../../src/store/lock.js';
+import { acquireLock } from '../../src/store/lock.js';
+import { readLock, type LockInfo } from '../../src/store/lock-read.js';
 import { AuraError } from '../../src/util/errors.js';
 import { tempProject } from './fixtures.js';
 

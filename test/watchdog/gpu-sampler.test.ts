@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { GpuSampler, gpuQueryArgv } from '../../src/watchdog/gpu.js';
 import { SECTION_MARK } from '../../src/watchdog/gpu-parse.js';
-import type { RunCommand, RunResult } from '../../src/watchdog/run-command.js';
+import type { RunCommand, RunResult } from '../../src/util/run-command.js';
 
 const OK = (apps = ''): RunResult => ({ status: 'exit', code: 0, signal: null, stdout: `0, GPU-a, 5, 100, 1000, Disabled\n${SECTION_MARK}\n${apps}`, stderr: '' });
 const clock = { now: () => performance.now() };

@@ -6,7 +6,7 @@ import { defaultConfig } from '../../src/config/schema.js';
 import { SECTION_MARK } from '../../src/watchdog/gpu-parse.js';
 import { GIB, MIB, type WatchdogConfig } from '../../src/watchdog/limits.js';
 import type { ProcRow } from '../../src/watchdog/proc-table.js';
-import type { RunResult } from '../../src/watchdog/run-command.js';
+import type { RunResult } from '../../src/util/run-command.js';
 import type { SystemMemory } from '../../src/watchdog/system.js';
 import { TreeSampler } from '../../src/watchdog/tree-sample.js';
 import type { KillVerdict } from '../../src/watchdog/verdict.js';

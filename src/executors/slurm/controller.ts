@@ -1,7 +1,7 @@
 // The thin I/O edge: runs one Slurm command with a time limit and turns every way it can fail into
 // a SlurmError with a stable code and a message that names the command. Counts calls per command so
 // the benchmark (and the curious) can see how hard aura leans on the controller.
-import { runCommand, type RunCommand } from '../../watchdog/run-command.js';
+import { runCommand, type RunCommand } from '../../util/run-command.js';
 import { SlurmError } from './errors.js';
 
 export interface ControllerOptions {

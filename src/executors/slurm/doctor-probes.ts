@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Config } from '../../config/schema.js';
 import type { Check } from '../../doctor/checks.js';
-import { runCommand, type RunCommand } from '../../watchdog/run-command.js';
+import { runCommand, type RunCommand } from '../../util/run-command.js';
 import { which } from '../../workers/registry.js';
 import { scancelByNameArgv } from './argv.js';
 import { commandsVerdict, controllerVerdict, notUsedVerdict, REQUIRED, sharedVerdict, type SharedProbe } from './doctor-checks.js';
