@@ -27,7 +27,13 @@ interface Handle {
   termRootOnly: boolean;
   /** The root process has exited; the handle waits for the rest of the tree. */
   exited: boolean;
+  /** Resolves once onExit has been called for this worker. */
+  reported: Promise<void>;
+  markReported: () => void;
 }
+
+/** How long past the grace stopAll waits for exits to be reported (an adopted worker's poll, a slow exit event). */
+const REPORT_WAIT_MS = 5000;
 
 export interface PoolOptions {
   graceMs: number;
@@ -79,7 +85,11 @@ export class WorkerPool {
   }
 
   private add(task: string, attempt: number, marker: string, dir: string, ref: ProcessRef, adopted: boolean, deadline: Date | null, termRootOnly: boolean): Handle {
-    const h: Handle = { task, attempt, marker, attemptDirAbs: dir, ref, adopted, stopReason: null, stopping: null, timer: null, poll: null, exited: false, termRootOnly };
+    let markReported = () => {};
+    const reported = new Promise<void>((resolve) => {
+      markReported = resolve;
+    });
+    const h: Handle = { task, attempt, marker, attemptDirAbs: dir, ref, adopted, stopReason: null, stopping: null, timer: null, poll: null, exited: false, termRootOnly, reported, markReported };
     this.handles.set(task, h);
     if (deadline) {
       const ms = Math.max(0, deadline.getTime() - Date.now());
@@ -100,6 +110,7 @@ export class WorkerPool {
     const report = () => {
       if (this.handles.get(h.task) === h) this.handles.delete(h.task);
       this.opts.onExit({ task: h.task, attempt: h.attempt, exit, stopReason: h.stopReason, adopted: h.adopted });
+      h.markReported();
     };
     void gone.then(report, report);
   }
@@ -125,7 +136,23 @@ export class WorkerPool {
     this.handles.clear();
   }
 
+  /**
+   * Stop every worker's tree; resolves when each is gone AND its exit has been reported through
+   * onExit (the tree can be gone a moment before the root's exit event arrives; a caller that
+   * saves state right after must see the exit). Bounded, so a lost event cannot hold an exit.
+   */
   async stopAll(reason: string, graceMs?: number): Promise<void> {
+    const handles = [...this.handles.values()];
+    await this.stopTrees(reason, graceMs);
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, (graceMs ?? this.opts.graceMs) + REPORT_WAIT_MS);
+    });
+    await Promise.race([Promise.all(handles.map((h) => h.reported)), bound]);
+    clearTimeout(timer);
+  }
+
+  private async stopTrees(reason: string, graceMs?: number): Promise<void> {
     const waits: Array<Promise<StopResult>> = [];
     for (const h of this.handles.values()) {
       if (graceMs !== undefined && h.stopping) {
