@@ -1,6 +1,7 @@
 // renderMarkdown: the progress view → .aura/state/progress.md, laid out by templates/progress.md.
 // Pure string building. Everything that came from outside (titles, reasons, output) goes through
 // escape.ts; the page must read well both rendered and as raw text in a terminal.
+import { doneRunText, listTasks, moreText } from './compact.js';
 import { code, fenced, inline, row } from './escape.js';
 import { plural } from './format.js';
 import { countsText } from './overall.js';
@@ -12,6 +13,8 @@ import { STATUS_SYMBOL } from './types.js';
 const ATTENTION_MAX = 5;
 /** Titles in table cells are clipped harder than in the tree: a table row should stay one line. */
 const CELL_TITLE_MAX = 60;
+/** Tasks listed in full before finished ones fold and the list is cut (compact.ts). */
+export const PROGRESS_TASKS_MAX = 300;
 
 export function renderMarkdown(view: ProgressView, template: string): string {
   const page = fill(template, {
@@ -80,7 +83,11 @@ function collect(tasks: readonly TaskView[], pick: (t: TaskView) => boolean, out
 
 function taskList(tasks: readonly TaskView[], brief: boolean): string {
   const out: string[] = [];
-  for (const t of tasks) taskLines(t, 0, brief, out);
+  for (const item of listTasks(tasks, PROGRESS_TASKS_MAX)) {
+    if (item.kind === 'task') taskLines(item.task, item.depth, brief, out);
+    else if (item.kind === 'done') out.push(`${'  '.repeat(item.depth)}- ${STATUS_SYMBOL.done} ${doneRunText(item, (id) => code(id))}`);
+    else out.push(`${'  '.repeat(item.depth)}- ${inline(moreText(item)).replace('aura status --json', code('aura status --json'))}`);
+  }
   return out.join('\n');
 }
 
@@ -96,7 +103,7 @@ function taskFacts(t: TaskView): string {
   return facts.join(' · ');
 }
 
-/** One task as a list item; details are sub-items so the raw text stays scannable. */
+/** One task as a list item (its children are items of their own); details are sub-items so the raw text stays scannable. */
 function taskLines(t: TaskView, depth: number, brief: boolean, out: string[]): void {
   const ind = '  '.repeat(depth);
   const sub = `${ind}  `;
@@ -110,7 +117,6 @@ function taskLines(t: TaskView, depth: number, brief: boolean, out: string[]): v
     if (brief) out.push(`${sub}- Evidence: ${t.evidence.passed ? 'passed' : 'failed'} — ${inline(t.evidence.summary)}`);
     else evidenceLines(t.evidence, sub, out);
   }
-  for (const c of t.children) taskLines(c, depth + 1, brief, out);
 }
 
 function evidenceLines(e: EvidenceView, ind: string, out: string[]): void {

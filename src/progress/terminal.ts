@@ -1,6 +1,7 @@
 // renderStatusText: the progress view → `aura status` output. Compact, one line per task, every
 // line ≤ LINE_MAX characters. Symbols are decoration only: each is followed by the status word,
 // so the text reads the same where a terminal cannot draw emoji.
+import { doneRunText, listTasks, moreText } from './compact.js';
 import { clipChars, plural } from './format.js';
 import { countsText } from './overall.js';
 import type { ProgressView, TaskView } from './types.js';
@@ -8,6 +9,10 @@ import type { ProgressView, TaskView } from './types.js';
 export const LINE_MAX = 100;
 /** Deeper subtasks stop indenting so titles keep some room. */
 const INDENT_MAX = 6;
+/** Tasks listed in full before finished ones fold and the list is cut (compact.ts). */
+export const STATUS_TASKS_MAX = 100;
+/** Removed tasks named on their line before "and N more". */
+const REMOVED_NAMED = 20;
 /** Recent decisions shown here; progress.md has the longer list. */
 const DECISIONS_SHOWN = 5;
 
@@ -20,7 +25,12 @@ export function renderStatusText(view: ProgressView): string {
   lines.push('');
   lines.push(`Tasks: ${countsText(view.counts)}`);
   if (view.tasks.length === 0) lines.push('  (no tasks)');
-  for (const t of view.tasks) taskLines(t, 1, lines);
+  for (const item of listTasks(view.tasks, STATUS_TASKS_MAX)) {
+    const ind = '  '.repeat(Math.min(item.depth + 1, INDENT_MAX));
+    if (item.kind === 'task') taskLines(item.task, item.depth + 1, lines);
+    else if (item.kind === 'done') lines.push(`${ind}✓ ${doneRunText(item, (id) => id)}`);
+    else lines.push(`${ind}${moreText(item)}`);
+  }
   if (view.workers.length > 0) {
     lines.push('', 'Workers:');
     for (const w of view.workers) {
@@ -36,7 +46,8 @@ export function renderStatusText(view: ProgressView): string {
     }
   }
   if (view.removed.length > 0) {
-    lines.push('', `Removed from task.md: ${view.removed.map((t) => t.id).join(', ')}`);
+    const more = view.removed.length > REMOVED_NAMED ? ` and ${view.removed.length - REMOVED_NAMED} more` : '';
+    lines.push('', `Removed from task.md: ${view.removed.slice(0, REMOVED_NAMED).map((t) => t.id).join(', ')}${more}`);
   }
   const t = view.totals;
   lines.push('', `${plural(t.tasks, 'task')} · ${plural(t.attempts, 'attempt')}${t.usage ? ` · ${t.usage}` : ''} · ${t.finished ? 'ran' : 'running'} ${t.runTime} since ${t.since}`);
@@ -66,7 +77,6 @@ function taskLines(t: TaskView, depth: number, out: string[]): void {
   // Only where a person may need to act or wait is the "why" worth a second line.
   const why = whyLine(t);
   if (why) out.push(`${ind}   ${why}`);
-  for (const c of t.children) taskLines(c, depth + 1, out);
 }
 
 function whyLine(t: TaskView): string | null {

@@ -1,0 +1,78 @@
+// Bounding the task listing of a large run (issue 13). While a run is small, progress.md and `aura
+// status` list every task. Past a limit, what needs no attention folds: a run of finished sibling
+// subtrees becomes one line ("✓ 1,834 tasks done: t1 … t1834"), and the listing stops at the limit
+// with a count of the tasks left out (`aura status --json` has every one). Tasks that are not done
+// keep their own lines first-come in tree order, so running, failing and blocked work stays visible
+// for as long as the limit allows (and the "needs attention" line names failures regardless). Pure.
+import type { TaskView } from './types.js';
+
+export type ListItem =
+  /** One task's own line(s); its children, if listed, are items of their own after it. */
+  | { kind: 'task'; task: TaskView; depth: number }
+  /** Consecutive siblings whose whole subtrees are done: `tasks` counts every task in them. */
+  | { kind: 'done'; depth: number; tasks: number; first: TaskView; last: TaskView }
+  /** The listing stopped at the limit: this many tasks are not shown. */
+  | { kind: 'more'; depth: number; tasks: number };
+
+/** Tasks in these trees, subtasks included. */
+export function countTasks(views: readonly TaskView[]): number {
+  let n = 0;
+  for (const t of views) n += 1 + countTasks(t.children);
+  return n;
+}
+
+function allDone(t: TaskView): boolean {
+  return t.status === 'done' && t.children.every(allDone);
+}
+
+/** The listing: every task when there are at most `max`, else folded and cut to at most `max` + 1 items. */
+export function listTasks(views: readonly TaskView[], max: number): ListItem[] {
+  const out: ListItem[] = [];
+  if (countTasks(views) <= max) {
+    const all = (ts: readonly TaskView[], depth: number): void => {
+      for (const t of ts) {
+        out.push({ kind: 'task', task: t, depth });
+        all(t.children, depth + 1);
+      }
+    };
+    all(views, 0);
+    return out;
+  }
+  let left = max;
+  let hidden = 0;
+  const fold = (ts: readonly TaskView[], depth: number): void => {
+    for (let i = 0; i < ts.length; ) {
+      const t = ts[i]!;
+      if (allDone(t)) {
+        let j = i;
+        let n = 0;
+        while (j < ts.length && allDone(ts[j]!)) n += countTasks([ts[j++]!]);
+        if (left > 0) {
+          left--;
+          out.push(n === 1 ? { kind: 'task', task: t, depth } : { kind: 'done', depth, tasks: n, first: t, last: ts[j - 1]! });
+        } else hidden += n;
+        i = j;
+        continue;
+      }
+      if (left > 0) {
+        left--;
+        out.push({ kind: 'task', task: t, depth });
+        fold(t.children, depth + 1);
+      } else hidden += countTasks([t]);
+      i++;
+    }
+  };
+  fold(views, 0);
+  if (hidden > 0) out.push({ kind: 'more', depth: 0, tasks: hidden });
+  return out;
+}
+
+/** "1,834 tasks done: `t1` … `t1834`" in the caller's markup for ids. */
+export function doneRunText(item: Extract<ListItem, { kind: 'done' }>, id: (s: string) => string): string {
+  const span = item.first === item.last ? `${id(item.first.id)} and its subtasks` : `${id(item.first.id)} … ${id(item.last.id)}`;
+  return `${item.tasks.toLocaleString('en-US')} tasks done: ${span}`;
+}
+
+export function moreText(item: Extract<ListItem, { kind: 'more' }>): string {
+  return `… and ${item.tasks.toLocaleString('en-US')} more ${item.tasks === 1 ? 'task' : 'tasks'} not listed here (aura status --json lists every task)`;
+}
