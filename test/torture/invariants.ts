@@ -7,6 +7,7 @@
 //   5. the daemon, restarted, finishes the run.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { replayJournal } from '../../src/store/replay.js';
 import { JournalEntry, RunState } from '../../src/store/schema.js';
 import { aura, auraRun, crashed, short, sleep, type Ctx } from './common.js';
 
@@ -14,7 +15,10 @@ const STATE = '.aura/state/state.json';
 const JOURNAL = '.aura/state/journal.jsonl';
 
 export interface Snapshot {
+  /** The run as aura itself reads it: state.json, then the journal entries it does not include yet. */
   state: RunState | null;
+  /** state.json alone (the daemon writes it now and then; the journal is the truth). */
+  saved: RunState | null;
   journal: JournalEntry[];
 }
 
@@ -76,10 +80,9 @@ export function readJournal(ctx: Ctx, dir: string, opts: { allowTornTail?: boole
 }
 
 export function snapshot(ctx: Ctx, dir: string, where: string, opts: { allowMissingState?: boolean; allowTornTail?: boolean } = {}): Snapshot {
-  return {
-    state: readState(ctx, dir, { allowMissing: opts.allowMissingState ?? false, where }),
-    journal: readJournal(ctx, dir, { allowTornTail: opts.allowTornTail ?? false, where }),
-  };
+  const saved = readState(ctx, dir, { allowMissing: opts.allowMissingState ?? false, where });
+  const journal = readJournal(ctx, dir, { allowTornTail: opts.allowTornTail ?? false, where });
+  return { state: saved ? replayJournal(saved, journal).state : null, saved, journal };
 }
 
 /** Invariant 2: what was on disk before the fault is still in the journal after it. */
@@ -92,7 +95,7 @@ export function checkAcknowledged(ctx: Ctx, before: Snapshot, after: Snapshot, w
       return;
     }
   }
-  if (before.state && after.journal.length > 0) checkStateInJournal(ctx, before.state, after.journal, where);
+  if (before.saved && after.journal.length > 0) checkStateInJournal(ctx, before.saved, after.journal, where);
 }
 
 /** The saved state claims nothing the journal does not hold: its seq, and each task's done. */
@@ -214,10 +217,8 @@ export function runIdsOf(snap: Snapshot): Set<string> {
 export function checkAfterFault(ctx: Ctx, dir: string, before: Snapshot | null, where: string, opts: { clean?: boolean; allowMissingState?: boolean } = {}): Snapshot {
   const after = snapshot(ctx, dir, where, { allowMissingState: opts.allowMissingState ?? false, allowTornTail: !opts.clean });
   if (before) checkAcknowledged(ctx, before, after, where);
-  if (after.state) {
-    checkStateInJournal(ctx, after.state, after.journal, where);
-    checkDoneEvidence(ctx, dir, after.state, where);
-  }
+  if (after.saved) checkStateInJournal(ctx, after.saved, after.journal, where);
+  if (after.state) checkDoneEvidence(ctx, dir, after.state, where);
   checkMarkers(ctx, dir, after.state, where, { clean: opts.clean ?? false, runIds: before ? runIdsOf(before) : [] });
   return after;
 }
