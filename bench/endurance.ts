@@ -27,7 +27,9 @@ export async function benchEndurance(o: BenchOptions): Promise<Section> {
   if (!Number.isFinite(minutes) || minutes <= 0) throw new Error('BENCH_ENDURANCE_MINUTES must be a positive number');
   const { project, env } = newProject(
     { 'task.md': '# Endurance\n\n- [ ] Live\n  - id: live\n  - run: `sleep 7200`\n' },
-    { AURA_WORKER_RESOURCE_POLL_SECONDS: '1', AURA_WORKER_MAX_RAM_GB: '100' },
+    // A budget longer than any run here: the worker must stay live (a timeout and retry would be
+    // journal growth that is not an idle heartbeat's).
+    { AURA_WORKER_RESOURCE_POLL_SECONDS: '1', AURA_WORKER_MAX_RAM_GB: '100', AURA_TASK_BUDGET: '10080' },
   );
   const d = launchDaemon(project, env, ['task.md', '--interval', '2', '--quiet']);
   const pid = d.child.pid!;
