@@ -142,7 +142,9 @@ export class Daemon {
 
   /** An exception nothing caught: stop every worker, save what can be saved, exit 70. */
   private async fatal(err: unknown): Promise<void> {
-    if (this.mode === 'stopped') return;
+    // One fatal error stops the daemon; another while it stops (its own log line failing, say) must
+    // not start a second stop, nor log again, which could fail again, for ever.
+    if (this.mode === 'stopped' || this.exitCode === 70) return;
     this.opts.log(`fatal: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}; stopping every worker before exiting`);
     this.exitCode = 70;
     this.mode = 'draining';
