@@ -69,6 +69,8 @@ export async function runScale(n: number, o: Pick<BenchOptions, 'log'>, statusRu
   let done = false;
   void exited.then(() => (done = true));
   let nextLog = Date.now() + 30_000;
+  // Daemon CPU per task over each log window: a long run shows its slope as it goes.
+  let windowStart = { ticks: 0, done: 0 };
   while (!done) {
     try {
       const s = sampleProc(d.child.pid!);
@@ -81,7 +83,10 @@ export async function runScale(n: number, o: Pick<BenchOptions, 'log'>, statusRu
     if (!atTenth && counter.done >= n / 10 && last) atTenth = last;
     if (!atNinth && counter.done >= (9 * n) / 10 && last) atNinth = last;
     if (Date.now() > nextLog) {
-      o.log(`  … ${n} tasks: ${counter.done} done after ${Math.round((Date.now() - t0) / 1000)} s`);
+      const ticks = last?.ticks ?? 0;
+      const perTask = counter.done > windowStart.done ? `${(((ticks - windowStart.ticks) * TICK_MS) / (counter.done - windowStart.done)).toFixed(1)} ms daemon CPU per task in this window` : 'none finished in this window';
+      o.log(`  … ${n} tasks: ${counter.done} done after ${Math.round((Date.now() - t0) / 1000)} s; ${perTask}`);
+      windowStart = { ticks, done: counter.done };
       nextLog = Date.now() + 30_000;
     }
     await Promise.race([exited, new Promise((r) => setTimeout(r, 100))]);
@@ -119,6 +124,7 @@ export async function benchScale(o: BenchOptions): Promise<Section> {
   for (const n of sizes) {
     o.log(`scale: ${n} tasks …`);
     const r = await runScale(n, o);
+    o.log(`  ${n} tasks: daemon CPU per task ${r.msPerTask.toFixed(1)} ms (first tenth ${r.firstTenth.toFixed(1)}, last tenth ${r.lastTenth.toFixed(1)}), peak RSS ${r.peakRssMb.toFixed(1)} MB, ${r.wallS.toFixed(0)} s`);
     rows.push({
       label: `${n} tasks: daemon CPU per task (whole · first tenth · last tenth)`,
       value: `${r.msPerTask.toFixed(1)} · ${r.firstTenth.toFixed(1)} · ${r.lastTenth.toFixed(1)} ms`,
