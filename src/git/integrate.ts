@@ -1,0 +1,109 @@
+// Bringing a verified attempt's branch into the project's branch: what the worker left uncommitted
+// is committed first, then, under the repository's lock, the branch is rebased onto the target's
+// current tip when it is behind, and the target fast-forwarded to it. The person's main tree is
+// touched only by that fast-forward, which git refuses to do over their uncommitted changes: aura
+// then waits and says which files are in the way. Every step can be run again after a crash.
+import { changedTracked, lines, overwrittenFiles, parseStatusZ, shortStat } from './parse.js';
+import type { GitLock } from './lock.js';
+import { isAncestor, tipOf } from './repo.js';
+import { abortHalfDone, listWorktrees } from './worktree.js';
+import { describe, GitError, must, probe, read, change } from './run.js';
+
+/** aura's identity for its commits when the repository has none configured. */
+const AURA_IDENTITY = ['-c', 'user.name=aura', '-c', 'user.email=aura@localhost'];
+
+async function identityArgs(dir: string): Promise<string[]> {
+  const name = await probe(dir, ['config', 'user.name']);
+  const email = await probe(dir, ['config', 'user.email']);
+  return name.code === 0 && email.code === 0 ? [] : AURA_IDENTITY;
+}
+
+/**
+ * Commits everything the worker left in the worktree (added, changed, deleted), except the links aura
+ * made; also takes such a link back out if the worker committed it. Returns the new commit, or null.
+ */
+export async function commitLeftovers(dir: string, message: string, linked: readonly string[]): Promise<string | null> {
+  await abortHalfDone(dir);
+  const exclude = linked.map((l) => `:(exclude)${l}`);
+  await must(dir, ['add', '-A', '--', '.', ...exclude]);
+  if (linked.length) await must(dir, ['rm', '-r', '--cached', '-q', '--ignore-unmatch', '--', ...linked]);
+  const staged = await probe(dir, ['diff', '--cached', '--quiet']);
+  if (staged.code === 0) return null;
+  await must(dir, [...(await identityArgs(dir)), '-c', 'commit.gpgsign=false', 'commit', '--no-verify', '-q', '-m', message]);
+  return read(dir, ['rev-parse', 'HEAD']);
+}
+
+export type Integration =
+  | { kind: 'merged'; how: 'fast-forward' | 'rebase' | 'already'; tip: string; stat: string | null }
+  | { kind: 'conflict'; files: string[]; message: string }
+  /** Not now: the person's changes (or git, or a branch switch) are in the way; try again later. */
+  | { kind: 'wait'; message: string; files: string[] };
+
+export interface IntegrateInput {
+  top: string;
+  worktree: string;
+  branch: string;
+  target: string;
+  base: string;
+}
+
+export function integrate(lock: GitLock, i: IntegrateInput): Promise<Integration> {
+  return lock.run(() => integrateLocked(i));
+}
+
+async function integrateLocked(i: IntegrateInput): Promise<Integration> {
+  await abortHalfDone(i.worktree);
+  let how: 'fast-forward' | 'rebase' = 'fast-forward';
+  // A person committing to the target meanwhile makes the fast-forward fail: rebase again, a few times.
+  for (let round = 0; round < 3; round++) {
+    const tip = await tipOf(i.top, i.target);
+    const head = await read(i.worktree, ['rev-parse', 'HEAD']);
+    if (await isAncestor(i.top, head, tip)) return { kind: 'merged', how: 'already', tip, stat: null };
+    if (!(await isAncestor(i.top, tip, head))) {
+      const r = await change(i.worktree, ['-c', 'commit.gpgsign=false', ...(await identityArgs(i.worktree)), 'rebase', '--no-autostash', tip]);
+      if (r.code !== 0) {
+        const files = lines((await probe(i.worktree, ['diff', '--name-only', '--diff-filter=U'])).stdout);
+        await abortHalfDone(i.worktree);
+        if (!files.length) throw new GitError(['rebase', tip], i.worktree, r);
+        return { kind: 'conflict', files, message: `rebasing ${i.branch} onto ${i.target} conflicts in ${files.join(', ')}` };
+      }
+      how = 'rebase';
+    }
+    const newHead = await read(i.worktree, ['rev-parse', 'HEAD']);
+    const ff = await fastForward(i, tip, newHead);
+    if (ff === 'moved') continue;
+    if (ff !== 'done') return ff;
+    const stat = shortStat((await probe(i.top, ['diff', '--shortstat', i.base, newHead])).stdout);
+    return { kind: 'merged', how, tip: newHead, stat };
+  }
+  return { kind: 'wait', files: [], message: `${i.target} keeps moving; trying the merge again shortly` };
+}
+
+/** The target moved from `tip` to `to`: in the tree that has it checked out (by git merge), else the ref alone. */
+async function fastForward(i: IntegrateInput, tip: string, to: string): Promise<'done' | 'moved' | Extract<Integration, { kind: 'wait' }>> {
+  const holder = (await listWorktrees(i.top)).find((e) => e.branch === i.target);
+  if (!holder) {
+    const r = await change(i.top, ['update-ref', '-m', `aura: ${i.branch}`, `refs/heads/${i.target}`, to, tip]);
+    return r.code === 0 ? 'done' : 'moved';
+  }
+  if (holder.path !== i.top) {
+    return { kind: 'wait', files: [], message: `${i.target} is checked out in another worktree (${holder.path}); aura merges only into the main tree's branch` };
+  }
+  // The person's tree: git's fast-forward carries their uncommitted changes along, and refuses
+  // (touching nothing) where one would be overwritten.
+  const r = await change(i.top, ['merge', '--ff-only', '--no-edit', '--no-stat', '-q', to]);
+  if (r.code === 0) return 'done';
+  const now = await tipOf(i.top, i.target);
+  if (now !== tip) return 'moved';
+  const over = overwrittenFiles(r.stderr);
+  if (over) {
+    const what = over.untracked ? 'untracked files of yours' : 'your uncommitted changes to';
+    return { kind: 'wait', files: over.files, message: `merging ${i.branch} would overwrite ${what} ${over.files.join(', ')} in ${i.top}; commit or stash them, and aura merges then` };
+  }
+  return { kind: 'wait', files: [], message: `git could not fast-forward ${i.target} in ${i.top} (${describe(r)}); trying again shortly` };
+}
+
+/** Tracked files the person has changed in the main tree (for messages). */
+export async function personChanges(top: string): Promise<string[]> {
+  return changedTracked(parseStatusZ((await probe(top, ['status', '--porcelain=v1', '-z', '--untracked-files=no'])).stdout));
+}
