@@ -1,6 +1,6 @@
 // Issue 14, the pure decisions: whether an attempt gets a git worktree of its own, and what a verified
 // attempt whose branch could not be merged leads to. Plain data in, plain data out.
-import type { TaskState } from '../store/schema.js';
+import type { RunState, TaskState } from '../store/schema.js';
 import { transition } from './transitions.js';
 
 export type WorktreeMode = 'auto' | 'on' | 'off';
@@ -89,4 +89,18 @@ export function afterConflict(t: TaskState, now: Date) {
   return transition(t, 'pending', `attempt ${last?.n} was verified but its branch ${branch} conflicts with ${target}${files}; running again on a fresh worktree from ${target}'s new tip (the branch is kept)`, now, {
     notBefore: null,
   });
+}
+
+/** Worktrees of attempts still running or being verified (never removed), each with why. */
+export function liveWorktrees(state: Pick<RunState, 'tasks'>): Map<string, string> {
+  const keep = new Map<string, string>();
+  for (const t of Object.values(state.tasks)) {
+    for (const a of t.attempts) {
+      if (!a.worktree) continue;
+      const last = a === t.attempts[t.attempts.length - 1];
+      if (a.endedAt === null) keep.set(a.worktree.path, `attempt ${a.n} of ${t.id} is running`);
+      else if (last && (t.status === 'running' || t.status === 'verifying')) keep.set(a.worktree.path, `the current attempt of ${t.id} (${t.status})`);
+    }
+  }
+  return keep;
 }

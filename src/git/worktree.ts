@@ -107,9 +107,9 @@ export async function listWorktrees(top: string): Promise<WorktreeEntry[]> {
   return parseWorktreeList(await read(top, ['worktree', 'list', '--porcelain']));
 }
 
-/** aura's worktrees: those under the project's .aura/worktrees/. */
-export async function auraWorktrees(top: string, project: string): Promise<WorktreeEntry[]> {
-  const root = path.join(project, '.aura', 'worktrees') + path.sep;
+/** aura's worktrees: those under .aura/worktrees/ (auraRoot is the .aura directory). */
+export async function auraWorktrees(top: string, auraRoot: string): Promise<WorktreeEntry[]> {
+  const root = path.join(auraRoot, 'worktrees') + path.sep;
   return (await listWorktrees(top)).filter((e) => e.path.startsWith(root));
 }
 

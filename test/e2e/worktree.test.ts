@@ -1,8 +1,9 @@
 // Issue 14 with shell workers (`isolate: worktree`): a worktree and branch per attempt, judged there,
 // merged back into the project's branch only once verified, one merge at a time. Real git throughout.
 import assert from 'node:assert/strict';
+import { chmodSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import { projectsForThisFile, runAura, testEnv, waitFor } from '../helpers/aura.js';
+import { projectsForThisFile, runAura, startDaemon, testEnv, waitFor } from '../helpers/aura.js';
 import { atMain, auraBranches, git, gitInit, tip } from './worktree-helpers.js';
 
 const project = projectsForThisFile();
@@ -134,5 +135,34 @@ describe('isolate: worktree (shell workers)', () => {
     const notices = p.journal().filter((e) => /not a git repository/.test(e.msg));
     assert.equal(notices.length, 1, 'one notice');
     assert.equal(p.state().tasks.one?.attempts[0]?.worktree, null);
+  });
+});
+
+describe('SIGKILL of the daemon in the middle of a merge', () => {
+  test('leaves a repository git fsck accepts, and a restart finishes the merge', async () => {
+    const p = project({ 'task.md': ['# Crash', '', '- [ ] Work', '  - id: w', '  - isolate: worktree', '  - run: `echo work > work.txt`', '  - produces: `work.txt`', ''].join('\n') });
+    gitInit(p);
+    // The fast-forward of main pauses in git's reference-transaction hook, the first time only:
+    // the daemon is killed while git holds main's lock with the main tree already updated.
+    const mark = p.file('merging');
+    p.write('.git/hooks/reference-transaction', [
+      '#!/bin/sh',
+      `if [ "$1" = prepared ] && grep -q " refs/heads/main$" && [ ! -e '${mark}' ]; then touch '${mark}'; sleep 3; fi`,
+      'exit 0',
+      '',
+    ].join('\n'));
+    chmodSync(p.file('.git/hooks/reference-transaction'), 0o755);
+    const d = startDaemon(['task.md', '--interval', '3600'], { cwd: p.dir });
+    await waitFor('the merge under way', () => p.exists('merging'), 30_000);
+    d.kill('SIGKILL');
+    await d.exited;
+    git(p.dir, 'fsck', '--no-progress'); // throws on a damaged repository
+    const r = await runAura(['task.md', '--exit-when-done'], { cwd: p.dir });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    git(p.dir, 'fsck', '--no-progress');
+    assert.equal(p.state().tasks.w?.status, 'done');
+    assert.equal(atMain(p, 'work.txt'), 'work');
+    assert.equal(git(p.dir, 'status', '--porcelain', '--untracked-files=no'), '', 'main tree and its branch agree');
+    assert.deepEqual(auraBranches(p), []);
   });
 });
