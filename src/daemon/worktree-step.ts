@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { isolationFor, wantsWorktree } from '../core/isolation.js';
 import { executorFor } from '../executors/types.js';
-import { commitLeftovers, integrate } from '../git/integrate.js';
+import { commitLeftovers, integrate, mergeBranches } from '../git/integrate.js';
 import { shortStat } from '../git/parse.js';
 import { branchExists, ignoreAuraDir, repoFacts, unmergedWork } from '../git/repo.js';
 import { must, probe, read } from '../git/run.js';
@@ -57,8 +57,21 @@ export async function prepareWorktree(x: CycleCtx, t: TaskState, n: number, shel
     branch: made.branch,
     base: made.base,
   });
+  if (x.config.AURA_MERGE === 'branch') await bringInDependencies(x, t, made.path);
   for (const k of made.kept) journal(x, t, 'keep', `branch ${k} (an earlier try of attempt ${n}) holds work not in ${d.branch}; kept`);
   return { path: made.path, workDir: made.workDir, branch: made.branch, target: d.branch, base: made.base };
+}
+
+/** AURA_MERGE=branch: the dependencies' verified work is on their branches, not in the target; merged in here. */
+async function bringInDependencies(x: CycleCtx, t: TaskState, dir: string): Promise<void> {
+  const branches = t.needs
+    .map((id) => x.book.state.tasks[id])
+    .map((d) => (d?.status === 'done' ? [...d.attempts].reverse().find((a) => a.merge?.result === 'branch')?.worktree?.branch : undefined))
+    .filter((b): b is string => !!b);
+  if (!branches.length) return;
+  const r = await mergeBranches(dir, branches);
+  if (r.merged.length) journal(x, t, 'create', `merged its dependencies' verified branches into its worktree: ${r.merged.join(', ')}`);
+  if (r.conflicted.length) journal(x, t, 'conflict', `its dependencies' branches ${r.conflicted.join(', ')} conflict with each other or ${dir}; the worker starts without them`);
 }
 
 /** Where the gate judges an attempt: its worktree, or the project once the worktree is gone (merged before a crash). */

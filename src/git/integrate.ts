@@ -103,6 +103,24 @@ async function fastForward(i: IntegrateInput, tip: string, to: string): Promise<
   return { kind: 'wait', files: [], message: `git could not fast-forward ${i.target} in ${i.top} (${describe(r)}); trying again shortly` };
 }
 
+/**
+ * Merges branches into a worktree (AURA_MERGE=branch: a task's dependencies' verified branches, which
+ * are not in the target). A branch that conflicts is left out (the merge undone) and named.
+ */
+export async function mergeBranches(dir: string, branches: readonly string[]): Promise<{ merged: string[]; conflicted: string[] }> {
+  const merged: string[] = [];
+  const conflicted: string[] = [];
+  for (const b of branches) {
+    const r = await change(dir, [...(await identityArgs(dir)), '-c', 'commit.gpgsign=false', 'merge', '--no-edit', '--no-verify', '-q', b]);
+    if (r.code === 0) merged.push(b);
+    else {
+      await abortHalfDone(dir);
+      conflicted.push(b);
+    }
+  }
+  return { merged, conflicted };
+}
+
 /** Tracked files the person has changed in the main tree (for messages). */
 export async function personChanges(top: string): Promise<string[]> {
   return changedTracked(parseStatusZ((await probe(top, ['status', '--porcelain=v1', '-z', '--untracked-files=no'])).stdout));

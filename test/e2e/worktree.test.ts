@@ -166,3 +166,41 @@ describe('SIGKILL of the daemon in the middle of a merge', () => {
     assert.deepEqual(auraBranches(p), []);
   });
 });
+
+describe('AURA_MERGE=branch', () => {
+  test('verified branches are left for review, listed in status, and a dependent task starts from its dependency\'s branch', async () => {
+    const p = project({
+      'task.md': [
+        '# Review',
+        '',
+        '- [ ] First',
+        '  - id: first',
+        '  - isolate: worktree',
+        '  - run: `echo one > one.txt`',
+        '  - produces: `one.txt`',
+        '',
+        '- [ ] Second',
+        '  - id: second',
+        '  - isolate: worktree',
+        '  - run: `cat one.txt > two.txt`',
+        '  - produces: `two.txt`',
+        '',
+      ].join('\n'),
+    });
+    gitInit(p);
+    const before = tip(p);
+    const env = testEnv({ AURA_MERGE: 'branch' });
+    const r = await runAura(['task.md', '--exit-when-done'], { cwd: p.dir, env });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.equal(tip(p), before, 'main untouched');
+    assert.deepEqual(auraBranches(p), ['aura/first/1', 'aura/second/1']);
+    assert.equal(git(p.dir, 'show', 'aura/second/1:two.txt'), 'one', "the dependency's work was in its worktree");
+    const status = await runAura(['status'], { cwd: p.dir, env });
+    assert.match(status.stdout, /Branches for you:\n {2}aura\/first\/1: First/);
+    const json = JSON.parse((await runAura(['status', '--json'], { cwd: p.dir, env })).stdout) as { branches: { branch: string }[]; tasks: { id: string; git: { state: string; stat: string } | null }[] };
+    assert.deepEqual(json.branches.map((b) => b.branch), ['aura/first/1', 'aura/second/1']);
+    assert.equal(json.tasks.find((t) => t.id === 'first')?.git?.state, 'branch');
+    assert.match(json.tasks.find((t) => t.id === 'first')?.git?.stat ?? '', /1 file changed, \+1/);
+    assert.match(p.progress(), /## Branches for you/);
+  });
+});
