@@ -51,8 +51,15 @@ export async function benchWorktree(o: BenchOptions): Promise<Section> {
   const merge: number[] = [];
   const cleanup: number[] = [];
   const total: number[] = [];
+  const raw: number[] = [];
   const trials = Math.min(o.trials, 20);
   for (let n = 1; n <= trials; n++) {
+    // Git's own cost on this machine, for scale: the same checkout without aura around it.
+    const rawPath = path.join(top, '.aura', 'raw', String(n));
+    const [, tg] = await timed(async () => git(top, 'worktree', 'add', '-q', '-b', `raw/${n}`, rawPath, 'main'));
+    git(top, 'worktree', 'remove', '--force', rawPath);
+    git(top, 'branch', '-q', '-D', `raw/${n}`);
+    raw.push(tg);
     const [w, tc] = await timed(() =>
       addWorktree(lock, { top, project: top, path: path.join(top, '.aura', 'worktrees', 't', String(n)), taskId: 't', attempt: n, target: 'main', copy: ['.env'], link: ['node_modules'] }),
     );
@@ -74,6 +81,7 @@ export async function benchWorktree(o: BenchOptions): Promise<Section> {
   return {
     title: `15. git worktree per attempt (${files} files)`,
     rows: [
+      dist('baseline: plain git worktree add, same repository', raw),
       dist('worktree add (+ .env copied, node_modules linked)', create, '< 1000 ms'),
       dist('commit what the worker left', commit),
       dist('integrate: rebase onto moved main + fast-forward', merge, '< 1000 ms'),

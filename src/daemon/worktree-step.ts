@@ -93,7 +93,10 @@ async function commitWork(x: CycleCtx, t: TaskState, a: Attempt, top: string, ve
   const w = a.worktree!;
   if (!existsSync(w.path)) return;
   const msg = `aura: ${t.id} attempt ${a.n}${verified ? '' : ' (not verified)'}: ${t.title}`.slice(0, 200);
-  const sha = await commitLeftovers(w.path, `${msg}\n\nCommitted by aura from what the worker left uncommitted in its worktree.`, linkedIn(x, top));
+  // The run's task file is the person's: a worker's edit of its copy is not carried back.
+  const taskFile = path.relative(top, path.resolve(x.layout.project, x.taskFile));
+  const keepOut = taskFile.startsWith('..') || path.isAbsolute(taskFile) ? [] : [taskFile];
+  const sha = await commitLeftovers(w.path, `${msg}\n\nCommitted by aura from what the worker left uncommitted in its worktree.`, linkedIn(x, top), keepOut);
   if (sha) journal(x, t, 'commit', `committed what attempt ${a.n} left uncommitted on ${w.branch} (${sha.slice(0, 10)})`, { commit: sha });
 }
 

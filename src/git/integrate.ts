@@ -13,18 +13,19 @@ import { describe, GitError, must, probe, read, change } from './run.js';
 const AURA_IDENTITY = ['-c', 'user.name=aura', '-c', 'user.email=aura@localhost'];
 
 async function identityArgs(dir: string): Promise<string[]> {
-  const name = await probe(dir, ['config', 'user.name']);
-  const email = await probe(dir, ['config', 'user.email']);
-  return name.code === 0 && email.code === 0 ? [] : AURA_IDENTITY;
+  const r = await probe(dir, ['config', '--get-regexp', '^user\\.(name|email)$']);
+  const keys = new Set(lines(r.stdout).map((l) => l.split(' ')[0]));
+  return keys.has('user.name') && keys.has('user.email') ? [] : AURA_IDENTITY;
 }
 
 /**
  * Commits everything the worker left in the worktree (added, changed, deleted), except the links aura
- * made; also takes such a link back out if the worker committed it. Returns the new commit, or null.
+ * made (also taken back out if the worker committed one) and `keepOut` (left uncommitted: the run's
+ * task file, which is the person's). Returns the new commit, or null when there was nothing.
  */
-export async function commitLeftovers(dir: string, message: string, linked: readonly string[]): Promise<string | null> {
+export async function commitLeftovers(dir: string, message: string, linked: readonly string[], keepOut: readonly string[] = []): Promise<string | null> {
   await abortHalfDone(dir);
-  const exclude = linked.map((l) => `:(exclude)${l}`);
+  const exclude = [...linked, ...keepOut].map((l) => `:(exclude)${l}`);
   await must(dir, ['add', '-A', '--', '.', ...exclude]);
   if (linked.length) await must(dir, ['rm', '-r', '--cached', '-q', '--ignore-unmatch', '--', ...linked]);
   const staged = await probe(dir, ['diff', '--cached', '--quiet']);

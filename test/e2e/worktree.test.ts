@@ -204,3 +204,15 @@ describe('AURA_MERGE=branch', () => {
     assert.match(p.progress(), /## Branches for you/);
   });
 });
+
+describe('what a worker must not carry back', () => {
+  test("its edit of the run's task file stays in its worktree; the rest of its work is merged", async () => {
+    const p = project({ 'task.md': ['# Own', '', '- [ ] Work', '  - id: w', '  - isolate: worktree', '  - run: `echo "- [x] sneaky" >> task.md; echo ok > ok.txt`', '  - produces: `ok.txt`', ''].join('\n') });
+    gitInit(p);
+    const r = await runAura(['task.md', '--exit-when-done'], { cwd: p.dir });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.equal(atMain(p, 'ok.txt'), 'ok');
+    assert.doesNotMatch(p.read('task.md'), /^- \[x\] sneaky/m);
+    assert.doesNotMatch(atMain(p, 'task.md'), /^- \[x\] sneaky/m);
+  });
+});
