@@ -5,7 +5,7 @@
 import { existsSync, lstatSync, readdirSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
 import { GitLock } from '../git/lock.js';
-import { commitLeftovers } from '../git/integrate.js';
+import { commitLeftovers } from '../git/commit.js';
 import { repoFacts } from '../git/repo.js';
 import { auraWorktrees, removeWorktree } from '../git/worktree.js';
 import type { Layout } from '../store/layout.js';

@@ -11,7 +11,8 @@ export async function reportLeftoverWorktrees(x: CycleCtx, say: (msg: string) =>
   const repo = await repoFacts(x.layout.project);
   if (!repo.top) return;
   const live = liveWorktrees(x.book.state);
-  const left = (await auraWorktrees(repo.top, x.layout.root)).filter((w) => !live.has(w.path));
+  const idle = path.join(x.layout.root, 'worktrees', '.idle') + path.sep;
+  const left = (await auraWorktrees(repo.top, x.layout.root)).filter((w) => !live.has(w.path) && !w.path.startsWith(idle));
   if (!left.length) return;
   const names = left.slice(0, 5).map((w) => `${path.relative(x.layout.project, w.path)} (${w.branch ?? 'detached'})`);
   const msg = `found ${left.length} git worktree${left.length === 1 ? '' : 's'} left by earlier attempts: ${names.join(', ')}${left.length > 5 ? ', …' : ''}; nothing in them is lost: aura clean-workspaces lists them and, with --yes, commits what they hold to their branches and removes them`;

@@ -6,7 +6,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { isolationFor, wantsWorktree } from '../core/isolation.js';
 import { executorFor } from '../executors/types.js';
-import { commitLeftovers, integrate, mergeBranches } from '../git/integrate.js';
+import { commitLeftovers } from '../git/commit.js';
+import { integrate, mergeBranches } from '../git/integrate.js';
 import { shortStat } from '../git/parse.js';
 import { branchExists, ignoreAuraDir, repoFacts, unmergedWork } from '../git/repo.js';
 import { must, probe, read } from '../git/run.js';
@@ -50,8 +51,9 @@ export async function prepareWorktree(x: CycleCtx, t: TaskState, n: number, shel
     target: d.branch,
     copy: x.config.AURA_WORKTREE_COPY.split(','),
     link: x.config.AURA_WORKTREE_LINK.split(','),
+    pool: poolDir(x),
   });
-  const extras = [made.copied.length ? `copied ${made.copied.join(', ')}` : '', made.linked.length ? `linked ${made.linked.join(', ')}` : ''].filter(Boolean).join('; ');
+  const extras = [made.reused ? 'a parked worktree reused' : '', made.copied.length ? `copied ${made.copied.join(', ')}` : '', made.linked.length ? `linked ${made.linked.join(', ')}` : ''].filter(Boolean).join('; ');
   journal(x, t, 'create', `worktree for attempt ${n}: ${made.path} on branch ${made.branch} from ${d.branch} at ${made.base.slice(0, 10)}${extras ? ` (${extras})` : ''}`, {
     path: made.path,
     branch: made.branch,
@@ -59,7 +61,8 @@ export async function prepareWorktree(x: CycleCtx, t: TaskState, n: number, shel
   });
   if (x.config.AURA_MERGE === 'branch') await bringInDependencies(x, t, made.path);
   for (const k of made.kept) journal(x, t, 'keep', `branch ${k} (an earlier try of attempt ${n}) holds work not in ${d.branch}; kept`);
-  return { path: made.path, workDir: made.workDir, branch: made.branch, target: d.branch, base: made.base };
+  const rel = path.relative(top, x.layout.project);
+  return { path: made.path, workDir: made.workDir, branch: made.branch, target: d.branch, base: made.base, linked: made.linked.map((l) => (rel ? path.join(rel, l) : l)) };
 }
 
 /** AURA_MERGE=branch: the dependencies' verified work is on their branches, not in the target; merged in here. */
@@ -84,9 +87,13 @@ async function topOf(x: CycleCtx): Promise<string> {
   return read(x.layout.project, ['rev-parse', '--show-toplevel']);
 }
 
-function linkedIn(x: CycleCtx, top: string): string[] {
-  const rel = path.relative(top, x.layout.project);
-  return x.config.AURA_WORKTREE_LINK.split(',').map((l) => (rel ? `${rel}/${l}` : l));
+/** Where worktrees wait, clean, for the next attempt (git/pool.ts); as many as workers may run at once. */
+function poolDir(x: CycleCtx): string {
+  return path.join(x.layout.root, 'worktrees', '.idle');
+}
+
+function pool(x: CycleCtx): { dir: string; max: number } {
+  return { dir: poolDir(x), max: x.config.AURA_MAX_CONCURRENT_TASKS };
 }
 
 async function commitWork(x: CycleCtx, t: TaskState, a: Attempt, top: string, verified: boolean): Promise<void> {
@@ -96,7 +103,7 @@ async function commitWork(x: CycleCtx, t: TaskState, a: Attempt, top: string, ve
   // The run's task file is the person's: a worker's edit of its copy is not carried back.
   const taskFile = path.relative(top, path.resolve(x.layout.project, x.taskFile));
   const keepOut = taskFile.startsWith('..') || path.isAbsolute(taskFile) ? [] : [taskFile];
-  const sha = await commitLeftovers(w.path, `${msg}\n\nCommitted by aura from what the worker left uncommitted in its worktree.`, linkedIn(x, top), keepOut);
+  const sha = await commitLeftovers(w.path, `${msg}\n\nCommitted by aura from what the worker left uncommitted in its worktree.`, w.linked, keepOut);
   if (sha) journal(x, t, 'commit', `committed what attempt ${a.n} left uncommitted on ${w.branch} (${sha.slice(0, 10)})`, { commit: sha });
 }
 
@@ -115,7 +122,7 @@ export async function mergeVerified(x: CycleCtx, t: TaskState, a: Attempt): Prom
   if (x.config.AURA_MERGE === 'branch') {
     const tip = await read(top, ['rev-parse', `refs/heads/${w.branch}`]);
     const s = await stat(top, w.base, tip);
-    await removeWorktree(x.git.lock, top, w, w.target);
+    await removeWorktree(x.git.lock, top, w, w.target, pool(x));
     const message = `verified; left on branch ${w.branch} for review (AURA_MERGE=branch)${s ? `: ${s}` : ''}`;
     journal(x, t, 'branch', `attempt ${a.n} ${message}`, { branch: w.branch, tip });
     return { merge: { result: 'branch', how: null, tip, stat: s, files: [], message, at } };
@@ -123,14 +130,14 @@ export async function mergeVerified(x: CycleCtx, t: TaskState, a: Attempt): Prom
   const r = await integrate(x.git.lock, { top, worktree: w.path, branch: w.branch, target: w.target, base: w.base });
   if (r.kind === 'wait') return { wait: r.message };
   if (r.kind === 'conflict') {
-    await removeWorktree(x.git.lock, top, w, w.target);
+    await removeWorktree(x.git.lock, top, w, w.target, pool(x));
     journal(x, t, 'conflict', `attempt ${a.n}: ${r.message}; branch ${w.branch} kept`, { branch: w.branch, files: r.files });
     return { merge: { result: 'conflict', how: null, tip: null, stat: null, files: r.files, message: r.message, at } };
   }
   const message = r.how === 'already' ? `already in ${w.target}` : `merged into ${w.target} (${r.how})${r.stat ? `: ${r.stat}` : ''}`;
   journal(x, t, 'merge', `attempt ${a.n}'s branch ${w.branch} ${message}`, { branch: w.branch, tip: r.tip, how: r.how });
-  const gone = await removeWorktree(x.git.lock, top, w, w.target);
-  journal(x, t, 'cleanup', `removed worktree ${w.path}${gone.branchDeleted ? ` and branch ${w.branch} (all its work is in ${w.target})` : ''}`);
+  const gone = await removeWorktree(x.git.lock, top, w, w.target, pool(x));
+  journal(x, t, 'cleanup', `${gone.parked ? 'parked worktree' : 'removed worktree'} ${w.path}${gone.branchDeleted ? ` and branch ${w.branch} (all its work is in ${w.target})` : ''}`);
   return { merge: { result: 'merged', how: r.how, tip: r.tip, stat: r.stat, files: [], message, at } };
 }
 
@@ -141,8 +148,8 @@ export async function keepUnverified(x: CycleCtx, t: TaskState, a: Attempt): Pro
   try {
     const top = await topOf(x);
     await commitWork(x, t, a, top, false);
-    const gone = await removeWorktree(x.git.lock, top, w, w.target);
-    journal(x, t, 'cleanup', `attempt ${a.n} not verified: removed its worktree; ${gone.branchDeleted ? `its branch ${w.branch} held no work and was deleted` : `its work is kept on branch ${w.branch}`}; ${w.target} untouched`);
+    const gone = await removeWorktree(x.git.lock, top, w, w.target, pool(x));
+    journal(x, t, 'cleanup', `attempt ${a.n} not verified: ${gone.parked ? 'parked' : 'removed'} its worktree; ${gone.branchDeleted ? `its branch ${w.branch} held no work and was deleted` : `its work is kept on branch ${w.branch}`}; ${w.target} untouched`);
   } catch (err) {
     // Nothing is removed when something failed: the worktree stays for a person (or clean-workspaces).
     x.log(`${t.id}: could not settle attempt ${a.n}'s worktree ${w.path}: ${err instanceof Error ? err.message : String(err)}`);

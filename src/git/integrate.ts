@@ -6,33 +6,9 @@
 import { changedTracked, lines, overwrittenFiles, parseStatusZ, shortStat } from './parse.js';
 import type { GitLock } from './lock.js';
 import { isAncestor, tipOf } from './repo.js';
-import { abortHalfDone, listWorktrees } from './worktree.js';
+import { listWorktrees } from './worktree.js';
+import { abortHalfDone, identityArgs } from './commit.js';
 import { describe, GitError, must, probe, read, change } from './run.js';
-
-/** aura's identity for its commits when the repository has none configured. */
-const AURA_IDENTITY = ['-c', 'user.name=aura', '-c', 'user.email=aura@localhost'];
-
-async function identityArgs(dir: string): Promise<string[]> {
-  const r = await probe(dir, ['config', '--get-regexp', '^user\\.(name|email)$']);
-  const keys = new Set(lines(r.stdout).map((l) => l.split(' ')[0]));
-  return keys.has('user.name') && keys.has('user.email') ? [] : AURA_IDENTITY;
-}
-
-/**
- * Commits everything the worker left in the worktree (added, changed, deleted), except the links aura
- * made (also taken back out if the worker committed one) and `keepOut` (left uncommitted: the run's
- * task file, which is the person's). Returns the new commit, or null when there was nothing.
- */
-export async function commitLeftovers(dir: string, message: string, linked: readonly string[], keepOut: readonly string[] = []): Promise<string | null> {
-  await abortHalfDone(dir);
-  const exclude = [...linked, ...keepOut].map((l) => `:(exclude)${l}`);
-  await must(dir, ['add', '-A', '--', '.', ...exclude]);
-  if (linked.length) await must(dir, ['rm', '-r', '--cached', '-q', '--ignore-unmatch', '--', ...linked]);
-  const staged = await probe(dir, ['diff', '--cached', '--quiet']);
-  if (staged.code === 0) return null;
-  await must(dir, [...(await identityArgs(dir)), '-c', 'commit.gpgsign=false', 'commit', '--no-verify', '-q', '-m', message]);
-  return read(dir, ['rev-parse', 'HEAD']);
-}
 
 export type Integration =
   | { kind: 'merged'; how: 'fast-forward' | 'rebase' | 'already'; tip: string; stat: string | null }

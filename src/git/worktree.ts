@@ -9,7 +9,9 @@ import { isOutside } from '../util/inside.js';
 import type { GitLock } from './lock.js';
 import { lines, parseWorktreeList, type WorktreeEntry } from './parse.js';
 import { branchExists, unmergedWork } from './repo.js';
-import { must, read } from './run.js';
+import { change, must, read } from './run.js';
+import { idleWorktrees, park, reuseIdle } from './pool.js';
+import { commitLeftovers } from './commit.js';
 
 export interface NewWorktree {
   top: string;
@@ -22,6 +24,8 @@ export interface NewWorktree {
   /** Gitignored files to copy in and directories to link, relative to the project. */
   copy: readonly string[];
   link: readonly string[];
+  /** Where parked worktrees wait for reuse (pool.ts); none: always a fresh checkout. */
+  pool?: string;
 }
 
 export interface MadeWorktree {
@@ -33,6 +37,8 @@ export interface MadeWorktree {
   linked: string[];
   /** Branches of earlier tries under the same name that held work and were kept. */
   kept: string[];
+  /** Made from a parked worktree rather than a fresh checkout. */
+  reused: boolean;
 }
 
 export async function addWorktree(lock: GitLock, w: NewWorktree): Promise<MadeWorktree> {
@@ -40,7 +46,11 @@ export async function addWorktree(lock: GitLock, w: NewWorktree): Promise<MadeWo
     const base = await read(w.top, ['rev-parse', '--verify', `refs/heads/${w.target}^{commit}`]);
     // A crash between `worktree add` and the attempt's record leaves one behind under this name:
     // gone it goes when it holds nothing, else it is kept and this attempt takes the next name.
-    if (existsSync(w.path)) await must(w.top, ['worktree', 'remove', '--force', w.path]).catch(() => undefined);
+    if (existsSync(w.path)) {
+      // Its worker never started (the attempt had no record yet); still, nothing in it is thrown away.
+      await commitLeftovers(w.path, 'aura: what an unrecorded try of this attempt left', w.link.map((l) => path.join(path.relative(w.top, w.project), l))).catch(() => null);
+      await change(w.top, ['worktree', 'remove', '--force', w.path]);
+    }
     await must(w.top, ['worktree', 'prune']);
     const kept: string[] = [];
     let branch = attemptBranch(w.taskId, w.attempt);
@@ -53,10 +63,12 @@ export async function addWorktree(lock: GitLock, w: NewWorktree): Promise<MadeWo
       branch = attemptBranch(w.taskId, w.attempt, i);
     }
     await mkdir(path.dirname(w.path), { recursive: true });
-    await must(w.top, ['worktree', 'add', '--no-track', '-b', branch, w.path, base]);
+    const idle = w.pool ? (await idleWorktrees(w.top, w.pool))[0] : undefined;
+    const reused = idle ? await reuseIdle(w.top, idle, w.path, branch, base) : false;
+    if (!reused) await must(w.top, ['worktree', 'add', '--no-track', '-b', branch, w.path, base]);
     const workDir = path.join(w.path, path.relative(w.top, w.project));
     const { copied, linked } = await setUp(w, workDir);
-    return { path: w.path, workDir, branch, base, copied, linked, kept };
+    return { path: w.path, workDir, branch, base, copied, linked, kept, reused };
   });
 }
 
@@ -117,30 +129,24 @@ export async function auraWorktrees(top: string, auraRoot: string): Promise<Work
  * Removes a worktree (what is uncommitted in it goes with it: the caller commits first), then its
  * branch when the project's branch holds all its work; a branch with work of its own is kept.
  */
-export async function removeWorktree(lock: GitLock, top: string, wt: { path: string; branch: string | null }, target: string): Promise<{ branchDeleted: boolean }> {
+export async function removeWorktree(
+  lock: GitLock,
+  top: string,
+  wt: { path: string; branch: string | null },
+  target: string,
+  pool?: { dir: string; max: number },
+): Promise<{ branchDeleted: boolean; parked: boolean }> {
   return lock.run(async () => {
-    if (existsSync(wt.path)) await must(top, ['worktree', 'remove', '--force', wt.path]);
+    let parked = false;
+    if (existsSync(wt.path)) {
+      parked = pool ? await park(top, wt.path, pool.dir, pool.max).catch(() => false) : false;
+      if (!parked) await must(top, ['worktree', 'remove', '--force', wt.path]);
+    }
     await must(top, ['worktree', 'prune']);
-    if (!wt.branch || !(await branchExists(top, wt.branch))) return { branchDeleted: false };
-    if (await unmergedWork(top, target, wt.branch)) return { branchDeleted: false };
+    if (!wt.branch || !(await branchExists(top, wt.branch))) return { branchDeleted: false, parked };
+    if (await unmergedWork(top, target, wt.branch)) return { branchDeleted: false, parked };
     // -D after our own check: -d would judge by HEAD, which need not be the target.
     await must(top, ['branch', '-D', wt.branch]);
-    return { branchDeleted: true };
+    return { branchDeleted: true, parked };
   });
 }
-
-/** A rebase or merge left half done in a worktree (a daemon killed mid-way): undone, so it can start over. */
-export async function abortHalfDone(dir: string): Promise<boolean> {
-  const gitDir = await read(dir, ['rev-parse', '--absolute-git-dir']);
-  let undone = false;
-  if (existsSync(path.join(gitDir, 'rebase-merge')) || existsSync(path.join(gitDir, 'rebase-apply'))) {
-    await must(dir, ['rebase', '--abort']);
-    undone = true;
-  }
-  if (existsSync(path.join(gitDir, 'MERGE_HEAD'))) {
-    await must(dir, ['merge', '--abort']);
-    undone = true;
-  }
-  return undone;
-}
-

@@ -120,6 +120,8 @@ export const WorktreeRef = z.object({
   target: z.string(),
   /** The commit it was made from. */
   base: z.string(),
+  /** Links aura made in it (relative to its root): never committed. */
+  linked: z.array(z.string()).default([]),
 });
 export type WorktreeRef = z.infer<typeof WorktreeRef>;
 

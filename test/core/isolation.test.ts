@@ -46,7 +46,7 @@ describe('attemptBranch', () => {
   }
 });
 
-const wt = (n: number): WorktreeRef => ({ path: `/p/.aura/worktrees/a/${n}`, workDir: `/p/.aura/worktrees/a/${n}`, branch: `aura/a/${n}`, target: 'main', base: 'abc' });
+const wt = (n: number): WorktreeRef => ({ path: `/p/.aura/worktrees/a/${n}`, workDir: `/p/.aura/worktrees/a/${n}`, branch: `aura/a/${n}`, target: 'main', base: 'abc', linked: [] });
 const conflict: MergeRecord = { result: 'conflict', how: null, tip: null, stat: null, files: ['notes.txt'], message: 'conflicts in notes.txt', at: T0.toISOString() };
 
 describe('afterConflict', () => {

@@ -53,7 +53,8 @@ describe('isolate: worktree (shell workers)', () => {
     assert.ok(new Date(wa.startedAt) < new Date(wb.endedAt!) && new Date(wb.startedAt) < new Date(wa.endedAt!), 'they overlapped');
     assert.deepEqual([wa.merge?.result, wb.merge?.result], ['merged', 'merged']);
     assert.deepEqual(auraBranches(p), [], 'merged branches and their worktrees are gone');
-    assert.equal(git(p.dir, 'worktree', 'list').split('\n').length, 1);
+    const left = git(p.dir, 'worktree', 'list', '--porcelain').split('\n').filter((l) => l.startsWith('worktree ') && !l.includes('/.aura/worktrees/.idle/'));
+    assert.equal(left.length, 1, 'only the main tree (and clean worktrees parked for reuse)');
     assert.equal(git(p.dir, 'status', '--porcelain'), '', 'nothing left over in the main tree');
     const log = git(p.dir, 'log', '--format=%an|%s', 'main');
     assert.match(log, /aura\|aura: a attempt 1: Edit A/, "aura's own identity where the repository has none");

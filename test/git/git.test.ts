@@ -2,15 +2,16 @@
 // leftovers without an identity, and integrating with the person's changes in the way.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { commitLeftovers, integrate } from '../../src/git/integrate.js';
+import { commitLeftovers } from '../../src/git/commit.js';
+import { integrate } from '../../src/git/integrate.js';
 import { GitLock } from '../../src/git/lock.js';
 import { parseCherry, parseStatusZ, parseWorktreeList, shortStat } from '../../src/git/parse.js';
 import { repoFacts, unmergedWork } from '../../src/git/repo.js';
-import { addWorktree } from '../../src/git/worktree.js';
+import { addWorktree, removeWorktree } from '../../src/git/worktree.js';
 
 const dirs: string[] = [];
 after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -97,6 +98,31 @@ describe('src/git', () => {
     assert.equal(git(d, 'show', 'main:a.txt'), 'a\nfrom aura');
     assert.equal(git(d, 'show', 'main:other.txt'), 'x');
     assert.equal((await integrate(lock, i)).kind, 'merged', 'again: already merged, nothing to do');
+  });
+});
+
+describe('src/git/pool: a parked worktree reused', () => {
+  it('starts the next attempt clean at its base: nothing of the one before, ignored files included', async () => {
+    const d = repo();
+    const pool = path.join(d, '.aura', 'worktrees', '.idle');
+    const mk = (n: number) => addWorktree(lock, { top: d, project: d, path: path.join(d, '.aura', 'worktrees', 't', String(n)), taskId: 't', attempt: n, target: 'main', copy: ['.env'], link: [], pool });
+    const w1 = await mk(1);
+    assert.equal(w1.reused, false);
+    writeFileSync(path.join(w1.path, 'b.txt'), 'b\n');
+    await commitLeftovers(w1.path, 'one', []);
+    writeFileSync(path.join(w1.path, '.env'), 'CHANGED=1\n'); // ignored, so never committed
+    writeFileSync(path.join(w1.path, 'stray.txt'), 'x\n');
+    const r = await removeWorktree(lock, d, { path: w1.path, branch: w1.branch }, 'main', { dir: pool, max: 1 });
+    assert.deepEqual(r, { branchDeleted: false, parked: true }, 'parked; its branch holds work, so it is kept');
+    assert.equal(git(d, 'show', 'aura/t/1:b.txt'), 'b');
+    const w2 = await mk(2);
+    assert.equal(w2.reused, true);
+    assert.equal(git(w2.path, 'rev-parse', 'HEAD'), git(d, 'rev-parse', 'main'));
+    assert.equal(git(w2.path, 'branch', '--show-current'), 'aura/t/2');
+    assert.equal(existsSync(path.join(w2.path, 'b.txt')), false);
+    assert.equal(existsSync(path.join(w2.path, 'stray.txt')), false);
+    assert.equal(readFileSync(path.join(w2.path, '.env'), 'utf8'), 'SECRET=1\n', 'copied afresh from the project');
+    assert.equal(existsSync(w1.path), false);
   });
 });
 
