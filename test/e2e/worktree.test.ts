@@ -58,6 +58,7 @@ describe('isolate: worktree (shell workers)', () => {
     assert.equal(git(p.dir, 'status', '--porcelain'), '', 'nothing left over in the main tree');
     const log = git(p.dir, 'log', '--format=%an|%s', 'main');
     assert.match(log, /aura\|aura: a attempt 1: Edit A/, "aura's own identity where the repository has none");
+    assert.match(p.read('.aura/summaries/a.md'), /- Attempt 1: branch aura\/a\/1 from main at [0-9a-f]{10}, worktree .*: merged into main \((fast-forward|rebase)\): 1 file changed, \+1 −1/);
   });
 
   test('two tasks appending to one file at once: one conflicts, runs again on the new tip, and both edits land', async () => {
