@@ -2,7 +2,7 @@
 // files the project lists (copied) and its heavy directories (linked), and removed again. Adding
 // and removing go through the repository's GitLock: `git worktree add` races on .git/config.lock.
 import { existsSync } from 'node:fs';
-import { copyFile, lstat, mkdir, readFile, symlink } from 'node:fs/promises';
+import { copyFile, lstat, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { attemptBranch } from '../core/isolation.js';
 import { isOutside } from '../util/inside.js';
@@ -93,7 +93,8 @@ async function setUp(w: NewWorktree, workDir: string): Promise<{ copied: string[
     // Tracked files are in the worktree already; only what git left out is copied, never over anything.
     if (!(await isFile(from)) || existsSync(to)) continue;
     await mkdir(path.dirname(to), { recursive: true });
-    await copyFile(from, to);
+    if (/^\.env/.test(path.basename(rel))) await writeFile(to, withoutAuraKeys(await readFile(from, 'utf8')), { mode: (await lstat(from)).mode & 0o777 });
+    else await copyFile(from, to);
     copied.push(rel);
   }
   for (const rel of w.link.filter(inside)) {
@@ -105,6 +106,14 @@ async function setUp(w: NewWorktree, workDir: string): Promise<{ copied: string[
     linked.push(rel);
   }
   return { copied, linked };
+}
+
+/** A .env file as a worker may see it: aura's own AURA_* settings (its API key among them) left out. */
+export function withoutAuraKeys(text: string): string {
+  return text
+    .split('\n')
+    .filter((l) => !/^\s*(export\s+)?AURA_[A-Za-z0-9_]*\s*=/.test(l))
+    .join('\n');
 }
 
 async function isFile(p: string): Promise<boolean> {

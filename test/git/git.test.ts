@@ -27,7 +27,7 @@ function repo(): string {
   git(d, 'init', '-q', '-b', 'main');
   writeFileSync(path.join(d, 'a.txt'), 'a\n');
   writeFileSync(path.join(d, '.gitignore'), '.aura/\n.env\n');
-  writeFileSync(path.join(d, '.env'), 'SECRET=1\n');
+  writeFileSync(path.join(d, '.env'), 'SECRET=1\nAURA_API_KEY=sk-aura-own\nexport AURA_MERGE=branch\n');
   git(d, 'add', '-A');
   git(d, ...ME, 'commit', '-q', '-m', 'start');
   return d;
@@ -54,7 +54,7 @@ describe('src/git', () => {
     const w = await worktree(d, 1);
     assert.equal(w.branch, 'aura/t/1');
     assert.deepEqual(w.copied, ['.env']);
-    assert.equal(readFileSync(path.join(w.path, '.env'), 'utf8'), 'SECRET=1\n');
+    assert.equal(readFileSync(path.join(w.path, '.env'), 'utf8'), 'SECRET=1\n', "aura's own AURA_* settings stay home");
     writeFileSync(path.join(w.path, 'b.txt'), 'b\n');
     const sha = await commitLeftovers(w.path, 'aura: t attempt 1', []);
     assert.ok(sha);
