@@ -142,7 +142,8 @@ export class EvidenceJobs {
       this.checking.delete(t.id);
       const now = x.book.state.tasks[t.id];
       const cur = now ? currentAttempt(now) : undefined;
-      if (this.stopping || !now || now.status !== 'verifying' || cur?.n !== a.n) return;
+      // Stopping (the next daemon checks it again) or moved on: the wake lets a drain see it is over.
+      if (this.stopping || !now || now.status !== 'verifying' || cur?.n !== a.n) return x.wake(`merge wait for ${t.id} over`);
       this.start(now, cur, evidence);
     }, MERGE_RETRY_MS).unref();
   }

@@ -218,3 +218,27 @@ describe('what a worker must not carry back', () => {
     assert.doesNotMatch(atMain(p, 'task.md'), /^- \[x\] sneaky/m);
   });
 });
+
+describe('a merge waiting for the person', () => {
+  test('does not hold up aura stop; the next daemon merges once the way is clear', async () => {
+    const p = project({ 'mine.txt': 'original\n', 'task.md': ['# Edit', '', '- [ ] Work', '  - id: w', '  - isolate: worktree', '  - run: `echo theirs > mine.txt`', ''].join('\n') });
+    gitInit(p);
+    p.write('mine.txt', 'my uncommitted edit\n');
+    const d = startDaemon(['task.md', '--interval', '3600'], { cwd: p.dir });
+    await waitFor('aura says it waits', () => p.exists('.aura/state/journal.jsonl') && p.journal().some((e) => /waiting to merge/.test(e.msg)), 30_000);
+    const t0 = Date.now();
+    const stop = await runAura(['stop'], { cwd: p.dir });
+    assert.equal(stop.code, 0, stop.stdout + stop.stderr);
+    await d.exited;
+    assert.ok(Date.now() - t0 < 15_000, `stopped in ${Date.now() - t0} ms`);
+    assert.equal(p.read('mine.txt'), 'my uncommitted edit\n');
+    git(p.dir, '-c', 'user.name=Person', '-c', 'user.email=p@example.com', 'commit', '-q', '-a', '-m', 'mine');
+    const r = await runAura(['task.md', '--exit-when-done'], { cwd: p.dir });
+    assert.notEqual(r.code, null);
+    // Their commit and aura's change touch the same line: the rebase conflicts, the task runs again
+    // from the new tip (which has their commit) and its work lands on top.
+    assert.equal(p.state().tasks.w?.status, 'done', r.stdout + r.stderr);
+    assert.equal(atMain(p, 'mine.txt'), 'theirs');
+    assert.match(git(p.dir, 'log', '--format=%s', 'main'), /mine/);
+  });
+});
