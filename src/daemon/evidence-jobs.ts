@@ -92,7 +92,9 @@ export class EvidenceJobs {
         await keepUnverified(x, t, a);
         return r;
       }
-      const m = await mergeVerified(x, t, a);
+      // A git failure (the person's own git holding a lock, say) must not leave the task verifying
+      // forever: the merge is tried again shortly, and the failure said once.
+      const m = await mergeVerified(x, t, a).catch((err: unknown) => ({ wait: `git failed (${err instanceof Error ? err.message : String(err)}); trying again shortly` }));
       return 'wait' in m ? { ...r, wait: m.wait } : { ...r, merge: m.merge };
     };
     job().then(

@@ -77,6 +77,8 @@ async function fastForward(i: IntegrateInput, tip: string, to: string): Promise<
     const what = over.untracked ? 'untracked files of yours' : 'your uncommitted changes to';
     return { kind: 'wait', files: over.files, message: `merging ${i.branch} would overwrite ${what} ${over.files.join(', ')} in ${i.top}; commit or stash them, and aura merges then` };
   }
+  const lock = /Unable to create '([^']+\.lock)'/.exec(r.stderr)?.[1];
+  if (lock) return { kind: 'wait', files: [], message: `git in ${i.top} is busy: ${lock} exists (another git command is running, or one crashed and left it: then remove it); aura merges once it is gone` };
   return { kind: 'wait', files: [], message: `git could not fast-forward ${i.target} in ${i.top} (${describe(r)}); trying again shortly` };
 }
 

@@ -11,7 +11,7 @@
 //           change either done or not begun, never torn by aura's own death. Started with the
 //           person's umask: files git writes into the project are the person's.
 import { execFile, spawn } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { withUserUmask } from '../util/umask.js';
@@ -43,7 +43,10 @@ export class GitError extends Error {
 export function describe(r: GitResult | null): string {
   if (!r) return 'could not start git';
   if (r.timedOut) return 'timed out';
-  const words = (r.stderr.trim() || r.stdout.trim()).split('\n').slice(-4).join(' / ');
+  const all = (r.stderr.trim() || r.stdout.trim()).split('\n');
+  // git's own verdict (fatal:/error:) first; its advice after it is the less telling part.
+  const verdict = all.filter((l) => /^(fatal|error):/.test(l));
+  const words = (verdict.length ? verdict : all).slice(-4).join(' / ');
   return `exit ${r.code}${words ? `: ${words}` : ''}`;
 }
 
@@ -70,14 +73,15 @@ export function probe(cwd: string, args: readonly string[], o: GitOptions = {}):
       { cwd, env: gitEnv(o.env), timeout: o.timeoutMs ?? DEFAULT_GIT_TIMEOUT_MS, maxBuffer: 64 * 1024 * 1024, killSignal: 'SIGKILL' },
       (err, stdout, stderr) => {
         const e = err as (NodeJS.ErrnoException & { killed?: boolean; code?: number | string }) | null;
-        if (e && typeof e.code === 'string') return reject(new GitError(args, cwd, null, gitMissing(e)));
+        if (e && typeof e.code === 'string') return reject(new GitError(args, cwd, null, gitMissing(e, cwd)));
         resolve({ code: e ? (typeof e.code === 'number' ? e.code : null) : 0, stdout, stderr, timedOut: !!e?.killed });
       },
     );
   });
 }
 
-function gitMissing(e: NodeJS.ErrnoException): string {
+function gitMissing(e: NodeJS.ErrnoException, cwd: string): string {
+  if (e.code === 'ENOENT' && !existsSync(cwd)) return `git cannot run in ${cwd}: the directory does not exist`;
   return e.code === 'ENOENT' ? 'git is not installed (or not on PATH); install git, or set AURA_WORKTREES=off' : `git could not start: ${e.message}`;
 }
 
@@ -110,7 +114,7 @@ export function change(cwd: string, args: readonly string[], o: GitOptions = {})
     child.once('error', (e: NodeJS.ErrnoException) => {
       clearTimeout(timer);
       rmSync(dir, { recursive: true, force: true });
-      reject(new GitError(args, cwd, null, gitMissing(e)));
+      reject(new GitError(args, cwd, null, gitMissing(e, cwd)));
     });
     child.once('exit', (code) => {
       clearTimeout(timer);

@@ -1,7 +1,7 @@
 // Issue 14 with shell workers (`isolate: worktree`): a worktree and branch per attempt, judged there,
 // merged back into the project's branch only once verified, one merge at a time. Real git throughout.
 import assert from 'node:assert/strict';
-import { chmodSync } from 'node:fs';
+import { chmodSync, rmSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { projectsForThisFile, runAura, startDaemon, testEnv, waitFor } from '../helpers/aura.js';
 import { atMain, auraBranches, git, gitInit, tip } from './worktree-helpers.js';
@@ -240,5 +240,20 @@ describe('a merge waiting for the person', () => {
     assert.equal(p.state().tasks.w?.status, 'done', r.stdout + r.stderr);
     assert.equal(atMain(p, 'mine.txt'), 'theirs');
     assert.match(git(p.dir, 'log', '--format=%s', 'main'), /mine/);
+  });
+});
+
+describe("the person's own git busy", () => {
+  test('an index.lock in the main tree makes the merge wait, not fail; it merges once the lock is gone', async () => {
+    const p = project({ 'task.md': ['# Busy', '', '- [ ] Work', '  - id: w', '  - isolate: worktree', '  - run: `echo work > work.txt`', '  - produces: `work.txt`', ''].join('\n') });
+    gitInit(p);
+    p.write('.git/index.lock', '');
+    const run = runAura(['task.md', '--exit-when-done'], { cwd: p.dir, timeoutMs: 60_000 });
+    await waitFor('aura says it waits', () => p.exists('.aura/state/journal.jsonl') && p.journal().some((e) => /waiting to merge/.test(e.msg)), 30_000);
+    assert.match(p.journal().find((e) => /waiting to merge/.test(e.msg))!.msg, /index\.lock/);
+    rmSync(p.file('.git/index.lock'));
+    const r = await run;
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.equal(atMain(p, 'work.txt'), 'work');
   });
 });
