@@ -1,5 +1,5 @@
 // `aura clean-workspaces`: frees disk taken by old attempt directories (.aura/workspace/tasks/*/attempt-*).
-// A dry run unless --yes. Never touches a task's latest attempt (its evidence and logs live there), an
+// Also aura's git worktrees (clean-worktrees.ts). A dry run unless --yes. Never touches a task's latest attempt (its evidence and logs live there), an
 // attempt still running, or the current attempt of a running or verifying task.
 import type { Dirent } from 'node:fs';
 import fsp from 'node:fs/promises';
@@ -142,9 +142,12 @@ export async function cleanCommand(o: CleanOptions): Promise<number> {
     }
   }
   const total = dryRun ? candidates.reduce((n, c) => n + c.bytes, 0) : freed;
+  const { cleanWorktrees, worktreeLines } = await import('./clean-worktrees.js');
+  const { errors: wtErrors, ...worktrees } = await cleanWorktrees(layout, async () => (await loadState(layout.project)).state, ageDays * DAY_MS, dryRun, now);
+  errors.push(...wtErrors);
 
   if (o.json) {
-    const out: CleanJson = { project, dryRun, ageDays, candidates, kept, deleted, bytes: total, errors };
+    const out: CleanJson = { project, dryRun, ageDays, candidates, kept, deleted, bytes: total, errors, worktrees };
     process.stdout.write(JSON.stringify(out, null, 2) + '\n');
     return errors.length ? 1 : 0;
   }
@@ -160,6 +163,7 @@ export async function cleanCommand(o: CleanOptions): Promise<number> {
     process.stdout.write('kept although old:\n');
     for (const k of kept) process.stdout.write(`  ${line(k)}  (${k.why})\n`);
   }
+  for (const l of worktreeLines(worktrees, project, dryRun)) process.stdout.write(`${l}\n`);
   for (const e of errors) process.stderr.write(`aura: could not clean ${e}\n`);
   if (candidates.length) {
     process.stdout.write(

@@ -171,6 +171,24 @@ export const SETTINGS = {
     description: 'Whether workers keep running when the daemon shuts down, so the next daemon re-adopts them (true or false).',
     group: 'workers',
   }),
+  AURA_WORKTREES: setting(oneOf(['auto', 'on', 'off'] as const), 'auto', {
+    description:
+      "Whether an attempt in a git project works in a git worktree of its own, on branch aura/<task>/<attempt>: auto (agent workers do; shell workers when the task says `isolate: worktree`), on (every worker), off (all work in the project's own tree, as before); a task's `isolate:` key overrides it.",
+    group: 'workers',
+  }),
+  AURA_MERGE: setting(oneOf(['auto', 'branch'] as const), 'auto', {
+    description:
+      "What happens to a verified attempt's branch: auto (rebased or fast-forwarded into the project's branch, one merge at a time) or branch (left for review, listed in progress.md and aura status).",
+    group: 'workers',
+  }),
+  AURA_WORKTREE_COPY: setting(commaList('paths relative to the project'), '.env', {
+    description: "Gitignored files copied from the project into each new worktree (more can be listed in .worktreeinclude, one path a line); missing ones are skipped.",
+    group: 'workers',
+  }),
+  AURA_WORKTREE_LINK: setting(commaList('paths relative to the project'), 'node_modules', {
+    description: 'Heavy gitignored directories linked (a symlink), not copied, into each new worktree; missing ones are skipped.',
+    group: 'workers',
+  }),
 
   // ── watchdog ──
   AURA_WORKER_RESOURCE_GUARD: setting(boolean(), true, watchdog('Whether the resource watchdog watches workers (true or false)')),

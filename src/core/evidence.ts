@@ -166,7 +166,8 @@ export function judge(input: GateInput): Evidence {
  */
 export function roundBaseline(t: Pick<TaskState, 'attempts' | 'attemptBase'>, a: Attempt): Pick<Attempt, 'priorArtifacts' | 'fenceMs'> {
   const first = t.attempts.slice(t.attemptBase).find((x) => x.n <= a.n) ?? a;
-  if (first === a) return { priorArtifacts: a.priorArtifacts, fenceMs: a.fenceMs };
+  // Its own worktree (issue 14) starts from the branch's tip, not from what an earlier attempt left.
+  if (first === a || a.worktree) return { priorArtifacts: a.priorArtifacts, fenceMs: a.fenceMs };
   const priors = a.priorArtifacts.map((p) => first.priorArtifacts.find((q) => q.path === p.path) ?? p);
   return { priorArtifacts: priors, fenceMs: first.fenceMs ?? a.fenceMs };
 }

@@ -118,8 +118,9 @@ function judgeUpdate(t: TaskState, p: Extract<Proposal, { type: 'update' }>, ctx
   if (p.status === 'pending' && t.status === 'failed' && countedAttempts(t) >= ctx.maxAttempts) {
     return refuse(`${t.id} has used all ${ctx.maxAttempts} attempts (AURA_MAX_ATTEMPTS); it can only be reopened by editing task.md, or decompose it into smaller tasks`);
   }
-  if (p.status === 'pending' && t.status === 'blocked' && (t.blockedBy === 'auth' || t.blockedBy === 'watchdog')) {
-    return refuse(`${t.id} is blocked by ${t.blockedBy === 'auth' ? 'refused credentials (a person must fix them)' : 'the watchdog (its resource-fix subtask must finish first)'}`);
+  if (p.status === 'pending' && t.status === 'blocked' && (t.blockedBy === 'auth' || t.blockedBy === 'watchdog' || t.blockedBy === 'merge')) {
+    const why = { auth: 'refused credentials (a person must fix them)', watchdog: 'the watchdog (its resource-fix subtask must finish first)', merge: 'a merge conflict of its verified branch (a person merges it by hand, or runs aura retry)' };
+    return refuse(`${t.id} is blocked by ${why[t.blockedBy]}`);
   }
   return OK;
 }

@@ -74,11 +74,12 @@ export function evaluateTask(state: RunState, t: TaskState, ctx: Omit<PlanContex
     // Blocked only stays blocked while its cause does; the cause may have been fixed by an edit.
     // A task the watchdog blocked waits for its resource-fix subtask instead.
     // Credentials refused (auth) wait for a person: an edit or a restart. A block the model chose
-    // (planner) is the model's, or a person's, to lift.
+    // (planner) is the model's, or a person's, to lift. A verified branch that conflicted twice (merge)
+    // waits for a person to merge it by hand or retry the task: running it again by itself would loop.
     if (t.blockedBy === 'watchdog') {
       return kids?.allDone ? { kind: 'action', action: { type: 'unblock', task: t.id, reason: 'its resource-fix subtask is done; trying again' } } : { kind: 'idle' };
     }
-    if (t.blockedBy !== 'auth' && t.blockedBy !== 'planner' && !problem) return { kind: 'action', action: { type: 'unblock', task: t.id, reason: 'the cause of the block is gone' } };
+    if (t.blockedBy !== 'auth' && t.blockedBy !== 'planner' && t.blockedBy !== 'merge' && !problem) return { kind: 'action', action: { type: 'unblock', task: t.id, reason: 'the cause of the block is gone' } };
     return { kind: 'idle' };
   }
   if (deps.kind === 'waiting') return { kind: 'idle' };

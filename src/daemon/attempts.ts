@@ -4,7 +4,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../config/schema.js';
-import type { Attempt, RunState, TaskState } from '../store/schema.js';
+import type { Attempt, RunState, TaskState, WorktreeRef } from '../store/schema.js';
 import { attemptDirRel, type Layout } from '../store/layout.js';
 import type { ResolvedWorker } from '../workers/registry.js';
 import type { RunnerSpec } from '../workers/runner.js';
@@ -35,6 +35,7 @@ export async function prepareAttempt(
   budgetMs: number,
   now: Date,
   limits: HashLimits = DEFAULT_HASH_LIMITS,
+  worktree: WorktreeRef | null = null,
 ): Promise<Prepared> {
   const n = t.attempts.length + 1;
   const dir = attemptDirRel(t.id, n);
@@ -44,7 +45,7 @@ export async function prepareAttempt(
   // The filesystem's own start time, then the artifacts as they are: together they prove later what
   // this attempt wrote.
   const fenceMs = await filesystemFence(abs);
-  const brief = buildBrief({ state, task: t, attempt: n, attemptDir: abs, budgetMs, guidance: guidanceFrom(t) });
+  const brief = buildBrief({ state, task: t, attempt: n, attemptDir: abs, budgetMs, guidance: guidanceFrom(t), worktree });
   await writeFile(path.join(abs, 'task.md'), brief + '\n');
   return {
     brief,
@@ -58,7 +59,7 @@ export async function prepareAttempt(
       deadline: new Date(now.getTime() + budgetMs).toISOString(),
       process: null,
       job: null,
-      priorArtifacts: await snapshotPriors(layout.project, t.produces, limits),
+      priorArtifacts: await snapshotPriors(worktree?.workDir ?? layout.project, t.produces, limits),
       endedAt: null,
       outcome: null,
       exitCode: null,
@@ -70,6 +71,8 @@ export async function prepareAttempt(
       evidence: null,
       contract: contractOf(t),
       fenceMs,
+      worktree,
+      merge: null,
     },
   };
 }
@@ -103,16 +106,18 @@ export interface RunnerLaunch {
  */
 export async function prepareRunner(i: LaunchInput): Promise<RunnerLaunch> {
   const abs = path.join(i.layout.root, i.attempt.dir);
+  // With a worktree of its own (issue 14) the worker works there, and knows no other project root.
+  const workDir = i.attempt.worktree?.workDir ?? i.layout.project;
   const { argv, env } = i.worker.command({
     prompt: i.brief,
-    projectDir: i.layout.project,
+    projectDir: workDir,
     attemptDir: abs,
     run: i.task.run,
     parentEnv: i.parentEnv,
   });
   const spec: RunnerSpec = {
     argv: [...i.argvPrefix, ...argv],
-    cwd: i.layout.project,
+    cwd: workDir,
     backend: i.worker.name,
     capBytes: Math.round(i.config.AURA_OUTPUT_CAP_MB * 1024 * 1024),
     umask: userUmask(),
@@ -130,6 +135,7 @@ export async function prepareRunner(i: LaunchInput): Promise<RunnerLaunch> {
       AURA_TASK_ID: i.task.id,
       AURA_ATTEMPT: String(i.attempt.n),
       AURA_PROJECT_DIR: i.layout.project,
+      ...(i.attempt.worktree ? { AURA_WORKTREE: workDir, AURA_BRANCH: i.attempt.worktree.branch } : {}),
     },
   };
 }

@@ -1,7 +1,7 @@
 // The brief a worker gets (task.md in its attempt directory, and the agent's prompt). Pure.
 // It says what to do and how aura will judge it, so an agent does not have to guess what "done"
 // means: the artifacts, the verify command, the budget, and the result.md contract.
-import type { RunState, TaskState } from '../store/schema.js';
+import type { RunState, TaskState, WorktreeRef } from '../store/schema.js';
 
 const MAX_CONTEXT = 8000;
 const MAX_NOTES = 4000;
@@ -23,6 +23,8 @@ export interface BriefInput {
   budgetMs: number;
   /** Guidance carried from earlier attempts (why the last one failed, watchdog advice). */
   guidance: string[];
+  /** The attempt's own git worktree (issue 14), when it has one. */
+  worktree?: WorktreeRef | null;
 }
 
 export function buildBrief(b: BriefInput): string {
@@ -45,7 +47,7 @@ export function buildBrief(b: BriefInput): string {
   lines.push('## How aura will judge this task', '');
   lines.push('Your own report does not make the task done. aura checks the evidence itself:');
   if (t.produces.length) lines.push(`- these files must exist afterwards, non-empty, written during this attempt: ${t.produces.map((p) => `\`${p}\``).join(', ')}`);
-  if (t.verify) lines.push(`- then aura runs \`${t.verify}\` from the project root; it must exit 0`);
+  if (t.verify) lines.push(`- then aura runs \`${t.verify}\` from ${b.worktree ? 'your worktree' : 'the project root'}; it must exit 0`);
   if (!t.produces.length && !t.verify) lines.push('- your process must finish successfully; no artifacts or verify command were declared');
   lines.push(`- time budget for this attempt: ${Math.round(b.budgetMs / 60000)} minute(s); after that you are stopped`);
   lines.push('');
@@ -57,7 +59,10 @@ export function buildBrief(b: BriefInput): string {
   lines.push(`Do not edit the run's task file (\`${state.taskFile}\`): it is the person's. A tick or any change you make there does not count for this attempt, which is judged by the artifacts and verify command above.`);
   lines.push('');
   lines.push('## When you finish', '');
-  lines.push(`Work in the project root (your current directory). Write a short report to \`${b.attemptDir}/result.md\`:`);
+  if (b.worktree) {
+    lines.push(`Work in your current directory, \`${b.worktree.workDir}\`: a git worktree of this project of your own, on branch \`${b.worktree.branch}\`, made from \`${b.worktree.target}\`. Other workers may be changing the project at the same time in their own worktrees; stay in yours, and do not switch branches, rebase or push. You may commit; aura commits whatever you leave uncommitted, and merges your branch into \`${b.worktree.target}\` only once the checks above pass.`);
+    lines.push(`Write a short report to \`${b.attemptDir}/result.md\`:`);
+  } else lines.push(`Work in the project root (your current directory). Write a short report to \`${b.attemptDir}/result.md\`:`);
   lines.push('what you did, which files you created or changed, and how to check the result. Do not ask questions: nobody will answer them.');
   lines.push('');
   lines.push(`(attempt ${b.attempt}; task id \`${t.id}\`)`);
@@ -69,6 +74,8 @@ export function guidanceFrom(t: TaskState): string[] {
   return t.attempts
     .slice(-3)
     .map((a) => {
+      // A verified attempt whose branch could not be merged: the conflict is what the next one must know.
+      if (a.merge?.result === 'conflict') return `attempt ${a.n}: verified, but ${a.merge.message}; this attempt starts from the new tip, which has the other work: make your change on top of it`;
       const why = a.evidence?.summary ?? a.classification?.message ?? a.stopReason ?? null;
       return why ? `attempt ${a.n}: ${why}` : null;
     })

@@ -7,6 +7,7 @@ import type { Layout } from '../store/layout.js';
 import type { HashLimits } from './artifacts.js';
 import type { NotifierPort, PoolPort, WatchdogPort } from './ports.js';
 import type { RunBook } from './run-book.js';
+import type { GitPort } from '../git/lock.js';
 
 export interface CycleCtx {
   book: RunBook;
@@ -27,6 +28,8 @@ export interface CycleCtx {
   notes: Notes;
   /** Tasks the person killed: their attempt's end fails the task instead of retrying it. */
   killed: Set<string>;
+  /** The project's git (issue 14): one lock for worktree adds, commits and merges. */
+  git: GitPort;
 }
 
 export function hashLimits(c: Config): HashLimits {

@@ -12,6 +12,7 @@ import type { LlmPlanner } from './llm-planner.js';
 import type { BridgeDeps } from './planner-bridge.js';
 import type { WorkerExit } from './pool.js';
 import { recoverWorkers } from './recovery.js';
+import { reportLeftoverWorktrees } from './worktree-report.js';
 import { RECENT } from './run-book.js';
 import type { TaskFileTracker } from './taskfile-tracker.js';
 import type { FileStamp } from './watch.js';
@@ -92,6 +93,10 @@ export async function initCycle(x: CycleCtx, o: InitInput, h: InitHooks): Promis
       x.log(msg);
     },
   );
+  await reportLeftoverWorktrees(x, (msg) => {
+    daemonNote(msg);
+    x.log(msg);
+  }).catch((err: unknown) => x.log(`could not look for worktrees left by earlier attempts: ${err instanceof Error ? err.message : String(err)}`));
   // Whatever recovery or a migration changed is in a fresh snapshot before the first cycle.
   await b.commit({ idle: true });
   return { cgroup };

@@ -116,7 +116,7 @@ export function createPorts(d: PortDeps, hooks: { book: RunBook; onExit: (e: Wor
     attention: (t) => {
       const x = hooks.ctx();
       if (t.status === 'failed') notifier.notify({ kind: 'task_failed', ...eventBase(x), taskId: t.id, title: t.title, reason: t.reason });
-      else if (t.status === 'blocked' && (t.blockedBy === 'worker' || t.blockedBy === 'auth')) {
+      else if (t.status === 'blocked' && (t.blockedBy === 'worker' || t.blockedBy === 'auth' || t.blockedBy === 'merge')) {
         notifier.notify({ kind: 'task_blocked', ...eventBase(x), taskId: t.id, title: t.title, reason: t.reason });
       }
     },

@@ -28,6 +28,7 @@ import { checkBudget, reviewSpend } from './budget-step.js';
 import { initCycle, type InitInput } from './cycle-init.js';
 import { Notes, type CycleCtx } from './cycle-ctx.js';
 import { createPorts, type Ports } from './cycle-ports.js';
+import { newGitPort } from '../git/lock.js';
 import { EvidenceJobs } from './evidence-jobs.js';
 import type { LlmPlanner } from './llm-planner.js';
 import { ModelStep } from './model-step.js';
@@ -119,6 +120,7 @@ export class Cycle {
       notifier: this.ports.notifier,
       notes: new Notes(),
       killed: new Set(),
+      git: newGitPort(),
     };
     this.evidence = new EvidenceJobs(this.x);
     this.taskFile = new TaskFileTracker(this.x, () => this.llm !== null);

@@ -7,7 +7,9 @@ import { judgedBy } from '../core/contract.js';
 import { judge, roundBaseline, shouldRunVerify } from '../core/evidence.js';
 import { afterEvidence } from '../core/outcome.js';
 import { currentAttempt } from '../core/tree.js';
-import type { Attempt, Evidence, TaskState } from '../store/schema.js';
+import type { Attempt, Evidence, MergeRecord, TaskState } from '../store/schema.js';
+import { afterConflict } from '../core/isolation.js';
+import { judgeDir, keepUnverified, mergeVerified, restoreWorktree } from './worktree-step.js';
 import { stopTree } from '../workers/tree-kill.js';
 import { workerEnv } from '../workers/shell.js';
 import { gatherArtifacts } from './artifacts.js';
@@ -18,7 +20,14 @@ interface Result {
   task: string;
   attempt: number | null;
   evidence: Evidence;
+  /** Issue 14: what became of a verified attempt's branch. */
+  merge?: MergeRecord;
+  /** Issue 14: the merge must wait (the person's changes are in the way); why. */
+  wait?: string;
 }
+
+/** How long a merge that must wait waits before the next try. */
+const MERGE_RETRY_MS = 3000;
 
 export class EvidenceJobs {
   /** task → the verify marker of its check in flight. */
@@ -37,8 +46,11 @@ export class EvidenceJobs {
     return this.checking.has(task);
   }
 
-  /** Artifacts + verify for an attempt that exited cleanly, or for a group (attempt null). */
-  start(t: TaskState, a: Attempt | null): void {
+  /**
+   * Artifacts + verify for an attempt that exited cleanly, or for a group (attempt null); then, for an
+   * attempt with a worktree, its merge. `judged`: evidence already taken (a merge that waited).
+   */
+  start(t: TaskState, a: Attempt | null, judged0: Evidence | null = null): void {
     const x = this.x;
     const L = x.layout;
     const marker = `${x.book.state.runId}:${t.id}:${a?.n ?? 'group'}:verify`;
@@ -48,8 +60,11 @@ export class EvidenceJobs {
     const limits = hashLimits(x.config);
     const judged = a ? { ...a, ...roundBaseline(t, a) } : null;
     const runId = x.book.state.runId;
-    const job = async (): Promise<Evidence> => {
-      const facts = await gatherArtifacts(L.project, contract.produces, limits);
+    const gate = async (): Promise<Evidence> => {
+      if (judged0) return judged0;
+      if (a?.worktree) await restoreWorktree(x, t, a);
+      const dir = judgeDir(x, a);
+      const facts = await gatherArtifacts(dir, contract.produces, limits);
       const base = { attempt: judged, artifacts: facts, hasVerify: !!contract.verify, now: x.clock.now() };
       let verify = null;
       if (contract.verify && (a === null ? true : shouldRunVerify(base))) {
@@ -57,7 +72,7 @@ export class EvidenceJobs {
         await mkdir(path.join(L.root, dirRel), { recursive: true });
         verify = await runVerify({
           command: contract.verify,
-          projectDir: L.project,
+          projectDir: dir,
           logFile: path.join(L.root, dirRel, 'verify.log'),
           logRel: path.join(dirRel, 'verify.log'),
           env: workerEnv(x.env),
@@ -69,13 +84,26 @@ export class EvidenceJobs {
       }
       return judge({ ...base, verify, now: x.clock.now() });
     };
+    const job = async (): Promise<Result> => {
+      const evidence = await gate();
+      const r: Result = { task: t.id, attempt: a?.n ?? null, evidence };
+      if (!a?.worktree) return r;
+      if (!evidence.passed) {
+        await keepUnverified(x, t, a);
+        return r;
+      }
+      // A git failure (the person's own git holding a lock, say) must not leave the task verifying
+      // forever: the merge is tried again shortly, and the failure said once.
+      const m = await mergeVerified(x, t, a).catch((err: unknown) => ({ wait: `git failed (${err instanceof Error ? err.message : String(err)}); trying again shortly` }));
+      return 'wait' in m ? { ...r, wait: m.wait } : { ...r, merge: m.merge };
+    };
     job().then(
-      (evidence) => {
+      (result) => {
         this.checking.delete(t.id);
         // Stopping: a verify cut short proves nothing; the next daemon checks this attempt again.
         // The wake still matters: the drain finishes only once nothing is in flight.
         if (this.stopping) return x.wake(`evidence check for ${t.id} ended while stopping`);
-        this.results.push({ task: t.id, attempt: a?.n ?? null, evidence });
+        this.results.push(result);
         x.wake(`evidence for ${t.id}`);
       },
       (err: unknown) => {
@@ -96,8 +124,30 @@ export class EvidenceJobs {
         continue;
       }
       const a = currentAttempt(t);
-      if (a && a.n === r.attempt && t.status === 'verifying') record(this.x, t, a, r.evidence);
+      if (!a || a.n !== r.attempt || t.status !== 'verifying') continue;
+      if (r.wait !== undefined) this.waitToMerge(t, a, r.evidence, r.wait);
+      else record(this.x, t, a, r.evidence, r.merge);
     }
+  }
+
+  /** Verified, but the merge must wait: said once, tried again shortly (the task stays verifying). */
+  private waitToMerge(t: TaskState, a: Attempt, evidence: Evidence, why: string): void {
+    const x = this.x;
+    const topic = `merge-wait:${t.id}`;
+    if (!x.notes.has(topic) || !x.notes.text().includes(why)) {
+      x.book.record({ kind: 'decision', task: t.id, msg: `${t.id}: attempt ${a.n} is verified; waiting to merge: ${why}`, data: { git: 'wait' } });
+      x.log(`${t.id}: waiting to merge: ${why}`);
+    }
+    x.notes.add(`${t.id} waits to merge: ${why}`, topic);
+    this.checking.set(t.id, `${x.book.state.runId}:${t.id}:${a.n}:merge-wait`);
+    setTimeout(() => {
+      this.checking.delete(t.id);
+      const now = x.book.state.tasks[t.id];
+      const cur = now ? currentAttempt(now) : undefined;
+      // Stopping (the next daemon checks it again) or moved on: the wake lets a drain see it is over.
+      if (this.stopping || !now || now.status !== 'verifying' || cur?.n !== a.n) return x.wake(`merge wait for ${t.id} over`);
+      this.start(now, cur, evidence);
+    }, MERGE_RETRY_MS).unref();
   }
 
   /** Stops every verify in flight (stopping the daemon); their results will be dropped. */
@@ -112,21 +162,24 @@ export class EvidenceJobs {
 }
 
 /** What the gate found, on the attempt and in the journal; then done, retry or fail by the policy. */
-export function record(x: CycleCtx, t: TaskState, a: Attempt | null, evidence: Evidence): void {
+export function record(x: CycleCtx, t: TaskState, a: Attempt | null, evidence: Evidence, merge?: MergeRecord): void {
   const b = x.book;
-  const t2 = a ? b.setAttempt(t, { ...a, evidence }) : t;
+  const t2 = a ? b.setAttempt(t, { ...a, evidence, ...(merge ? { merge } : {}) }) : t;
   b.record({ kind: 'evidence', task: t.id, msg: evidence.summary, data: { attempt: a?.n ?? null, evidence } });
   if (!a) {
     b.put(t2, evidence.passed ? 'done' : 'failed', evidence.passed ? evidence.summary : `subtasks done but ${evidence.summary}`);
     return;
   }
-  b.apply(afterEvidence(t2, evidence, retryPolicy(x.config), x.clock.now()), t2.status);
+  if (merge?.result === 'conflict') return b.apply(afterConflict(t2, x.clock.now()), t2.status);
+  x.notes.clear(`merge-wait:${t.id}`);
+  b.apply(afterEvidence(t2, merge ? { ...evidence, summary: `${evidence.summary}; ${merge.message}` } : evidence, retryPolicy(x.config), x.clock.now()), t2.status);
 }
 
 /** An attempt that did not end cleanly: what the gate saw (artifacts only), then retry or fail. */
 export async function conclude(x: CycleCtx, t: TaskState, a: Attempt): Promise<void> {
   const contract = judgedBy(t, a);
-  const facts = await gatherArtifacts(x.layout.project, contract.produces, hashLimits(x.config));
+  const facts = await gatherArtifacts(judgeDir(x, a), contract.produces, hashLimits(x.config));
+  await keepUnverified(x, t, a);
   const evidence = judge({ attempt: { ...a, ...roundBaseline(t, a) }, artifacts: facts, verify: null, hasVerify: !!contract.verify, now: x.clock.now() });
   record(x, t, a, evidence);
 }

@@ -11,6 +11,7 @@ import type { Spawned } from '../workers/spawn.js';
 import { launch, prepareAttempt, type LaunchInput } from './attempts.js';
 import { hashLimits, type CycleCtx } from './cycle-ctx.js';
 import { conclude } from './evidence-jobs.js';
+import { prepareWorktree } from './worktree-step.js';
 import { executorFor } from '../executors/types.js';
 import { spawnSlurm, type SlurmSpawnHost } from '../executors/slurm/attempt.js';
 
@@ -59,7 +60,17 @@ export async function spawnTask(x: CycleCtx, deps: SpawnDeps, t0: TaskState): Pr
     return;
   }
   const budgetMs = t0.budgetMs ?? x.config.AURA_TASK_BUDGET * 60_000;
-  const { attempt, brief } = await prepareAttempt(L, b.state, t0, worker.name, budgetMs, x.clock.now(), hashLimits(x.config));
+  let worktree;
+  try {
+    worktree = await prepareWorktree(x, t0, t0.attempts.length + 1, worker.name === 'shell');
+  } catch (err) {
+    // Git busy (the person's own git holds a lock) or refusing: nothing started; try again shortly.
+    const msg = `${t0.id}: could not make a git worktree for it (${err instanceof Error ? err.message : String(err)}); trying again in 30s`;
+    b.put(t0, 'pending', msg, { notBefore: new Date(x.clock.now().getTime() + 30_000).toISOString() });
+    x.log(msg);
+    return;
+  }
+  const { attempt, brief } = await prepareAttempt(L, b.state, t0, worker.name, budgetMs, x.clock.now(), hashLimits(x.config), worktree);
   let t = b.put(t0, 'running', `attempt ${attempt.n} started (${worker.name} worker)`, { attempts: [...t0.attempts, attempt], notBefore: null });
   await b.commit();
   try {
@@ -84,7 +95,7 @@ export async function spawnTask(x: CycleCtx, deps: SpawnDeps, t0: TaskState): Pr
     x.watchdog.track(t.id, attempt.marker, { pid: spawned.ref.pid, startTicks: spawned.ref.startTicks, supervisor: true });
     const a: Attempt = { ...attempt, process: spawned.ref };
     t = b.setAttempt(t, a);
-    const what = worker.name === 'shell' ? t.run : `${worker.name} agent`;
+    const what = `${worker.name === 'shell' ? t.run : `${worker.name} agent`}${a.worktree ? ` in worktree ${a.worktree.path} (branch ${a.worktree.branch})` : ''}`;
     b.record({ kind: 'attempt', task: t.id, msg: `worker started: PID ${spawned.ref.pid}: ${what}`, data: { task: t } });
     x.pool.track(t.id, a.n, a.marker, path.join(L.root, a.dir), spawned, a.deadline ? new Date(a.deadline) : null, worker.termRootOnly);
   } catch (err) {

@@ -9,6 +9,7 @@ import type { CycleCtx } from './cycle-ctx.js';
 import { conclude, type EvidenceJobs } from './evidence-jobs.js';
 import { readExitFile, type WorkerExit } from './pool.js';
 import { escalateWatchdog } from './watchdog-steps.js';
+import { keepUnverified } from './worktree-step.js';
 
 function classifierFor(x: CycleCtx, workerName: string): ResolvedWorker['classify'] {
   if (workerName === 'shell') return undefined;
@@ -52,10 +53,12 @@ export async function takeExit(x: CycleCtx, evidence: EvidenceJobs, e: WorkerExi
       return; // archived or ticked meanwhile: recorded, nothing to judge
     case 'requeue':
       // Interrupted by aura itself: not the task's fault, not counted; it starts again later.
+      await keepUnverified(x, t2, end.ended);
       b.put(t2, 'pending', next.reason, { notBefore: null });
       return;
     case 'fail':
       x.killed.delete(t.id);
+      await keepUnverified(x, t2, end.ended);
       b.put(t2, 'failed', next.reason, { notBefore: null });
       return;
     case 'watchdog':

@@ -25,12 +25,17 @@ export function renderMarkdown(view: ProgressView, template: string): string {
     tasks: view.tasks.length > 0 ? taskList(view.tasks, false) : '_No tasks in task.md yet._',
     workers: workersTable(view),
     decisions: decisionsTable(view),
-    removed: removedSection(view),
+    removed: `${branchesSection(view)}\n\n${removedSection(view)}`,
     totals: totalsLine(view),
   });
   // An empty section (e.g. nothing removed) leaves a gap of blank lines; close it up. Safe because
   // no value contains a run of blank lines of its own (output tails drop blank lines).
   return `${page.replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+}
+
+function branchesSection(view: ProgressView): string {
+  if (!view.branches.length) return '';
+  return `## Branches for you\n\nVerified work aura did not merge itself (AURA_MERGE=branch, or a conflict it could not solve):\n\n${view.branches.map((b) => `- ${inline(b)}`).join('\n')}`;
 }
 
 function title(t: { title: string }, max?: number): string {
@@ -113,6 +118,7 @@ function taskLines(t: TaskView, depth: number, brief: boolean, out: string[]): v
   // How the last attempt ended matters when no evidence speaks for it (a timeout, a crash).
   const unexplained = t.evidence === null || t.evidence.attempt !== t.attempts;
   if (t.lastEnd && unexplained && t.status !== 'done' && t.status !== 'archived') out.push(`${sub}- Last attempt: ${inline(t.lastEnd)}`);
+  if (t.git) out.push(`${sub}- Git: ${inline(t.git)}`);
   if (t.evidence) {
     if (brief) out.push(`${sub}- Evidence: ${t.evidence.passed ? 'passed' : 'failed'} — ${inline(t.evidence.summary)}`);
     else evidenceLines(t.evidence, sub, out);

@@ -1,5 +1,6 @@
 // `aura status --json`: a stable, machine-readable shape. The zod schema is the contract (scripts and
 // tests parse with it); values are raw (ISO times, ms, untruncated text) — formatting is for people.
+import { branchesForReview, gitView } from './git-view.js';
 import { addUsage, emptyTotals, runTotals, type Totals } from '../core/budget.js';
 import { spendWarning } from '../core/spend.js';
 import { z } from 'zod';
@@ -51,6 +52,20 @@ export const TaskJson = z.object({
   running: RunningJson.nullable(),
   /** From the most recent attempt that reached the evidence gate. */
   evidence: z.object({ passed: z.boolean(), summary: z.string() }).nullable(),
+  /** Issue 14: its latest attempt with a git worktree: branch, worktree, diff stat, what became of it. */
+  git: z
+    .object({
+      attempt: z.number().int().positive(),
+      branch: z.string(),
+      worktree: z.string(),
+      target: z.string(),
+      state: z.enum(['working', 'verifying', 'merged', 'branch', 'conflict', 'kept']),
+      how: z.string().nullable(),
+      stat: z.string().nullable(),
+      text: z.string(),
+    })
+    .nullable()
+    .default(null),
   /** Summed over every attempt of this task. */
   usage: UsageJson,
   // A getter makes the schema recursive (zod 4); subtasks nest here, in task.md order.
@@ -92,6 +107,8 @@ export const StatusJson = z.object({
   taskFileWarnings: z.array(z.string()),
   /** The whole run, every attempt of every task. */
   usage: UsageJson,
+  /** Issue 14: branches waiting for a person (left for review under AURA_MERGE=branch, or blocked by a conflict). */
+  branches: z.array(z.object({ taskId: z.string(), branch: z.string(), state: z.enum(['branch', 'conflict']), text: z.string() })).default([]),
   /** Null when the run was last saved by an aura that did not record it. */
   spendCap: SpendCapJson.nullable(),
   /** Set while nothing new is started (a run budget was reached). */
@@ -125,6 +142,7 @@ function taskJson(node: TaskNode, now: number): TaskJson {
         }
       : null,
     evidence: ev ? { passed: ev.evidence.passed, summary: ev.evidence.summary } : null,
+    git: gitView(task),
     usage: usageJson(task.attempts.reduce((acc, x) => addUsage(acc, x.usage), emptyTotals())),
     children: node.children.map((c) => taskJson(c, now)),
   };
@@ -141,6 +159,7 @@ export function statusJson(state: RunState, daemon: DaemonInfo, now: Date): Stat
     counts,
     tasks: [...forest.live, ...forest.archived].map((n) => taskJson(n, t)),
     taskFileWarnings: state.taskFileWarnings ?? [],
+    branches: branchesForReview(state),
     usage: usageJson(runTotals(state)),
     spendCap: state.spendCap ? { ...state.spendCap, warning: spendWarning(state.spendCap) } : null,
     pause: state.pause,

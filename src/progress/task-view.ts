@@ -5,6 +5,7 @@ import { usageText } from './usage.js';
 import type { Attempt, Evidence, TaskState, VerifyCheck } from '../store/schema.js';
 import { bytes, clip, clockTime, duration, elapsedMs, parseTime, stamp, tailLines } from './format.js';
 import type { TaskNode } from './tree.js';
+import { gitView } from './git-view.js';
 import type { ArtifactView, CurrentAttemptView, EvidenceView, TaskView, VerifyView } from './types.js';
 import {
   ARTIFACTS_MAX,
@@ -142,6 +143,7 @@ export function taskView(node: TaskNode, now: Date): TaskView {
     evidence: ev ? evidenceView(ev.attempt, ev.evidence) : null,
     usage: usageText(task.attempts.reduce((acc, a) => addUsage(acc, a.usage), emptyTotals())),
     voidTick: task.voidTick === true,
+    git: gitView(task)?.text ?? null,
     children: node.children.map((c) => taskView(c, now)),
   };
 }

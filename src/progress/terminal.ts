@@ -39,6 +39,10 @@ export function renderStatusText(view: ProgressView): string {
       if (w.resources) lines.push(`      ${w.resources}`);
     }
   }
+  if (view.branches.length > 0) {
+    lines.push('', 'Branches for you:');
+    for (const b of view.branches) lines.push(`  ${b}`);
+  }
   if (view.decisions.length > 0) {
     lines.push('', 'Recent (newest first, UTC):');
     for (const d of view.decisions.slice(0, DECISIONS_SHOWN)) {
@@ -77,6 +81,7 @@ function taskLines(t: TaskView, depth: number, out: string[]): void {
   // Only where a person may need to act or wait is the "why" worth a second line.
   const why = whyLine(t);
   if (why) out.push(`${ind}   ${why}`);
+  if (t.git) out.push(`${ind}   git: ${t.git}`);
 }
 
 function whyLine(t: TaskView): string | null {

@@ -101,6 +101,8 @@ export interface TaskView {
   usage: string | null;
   /** Ticked in task.md while its worker ran: the tick does not count. */
   voidTick: boolean;
+  /** Issue 14: its latest attempt's git worktree and branch, in words; null when it had none. */
+  git: string | null;
   children: TaskView[];
 }
 
@@ -180,6 +182,8 @@ export interface ProgressView {
   workers: WorkerView[];
   /** Newest first, at most DECISIONS_MAX. */
   decisions: DecisionView[];
+  /** Issue 14: branches waiting for a person (left for review, or blocked by a conflict), one line each. */
+  branches: string[];
   totals: TotalsView;
 }
 

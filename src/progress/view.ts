@@ -8,6 +8,7 @@ import { countByStatus, overallOf } from './overall.js';
 import { activeAttempt, budgetText, taskView } from './task-view.js';
 import { taskForest, type TaskNode } from './tree.js';
 import { usageText } from './usage.js';
+import { branchesForReview } from './git-view.js';
 import type { DaemonInfo, DaemonView, DecisionView, ProgressInput, ProgressView, TotalsView, WorkerView } from './types.js';
 import { COMMAND_MAX, DECISIONS_MAX, TEXT_MAX, TITLE_MAX } from './types.js';
 
@@ -34,6 +35,7 @@ export function buildView(input: ProgressInput): ProgressView {
     taskFileWarnings: (state.taskFileWarnings ?? []).slice(0, 5).map((w) => clip(w, TEXT_MAX)),
     workers: workersOf([...forest.live, ...forest.archived], now).map((w) => ({ ...w, resources: input.daemon.resources?.[w.taskId] ?? null })),
     decisions: decisionsOf(input.journalTail, state, now),
+    branches: branchesForReview(state).map((b) => clip(b.text, TEXT_MAX)),
     totals: totalsOf(state, counts.archived, now),
   };
 }

@@ -109,6 +109,38 @@ export const JobRef = z.object({
 });
 export type JobRef = z.infer<typeof JobRef>;
 
+/** An attempt's own git worktree and branch (issue 14), fixed when it started. */
+export const WorktreeRef = z.object({
+  /** The worktree's root, absolute. */
+  path: z.string(),
+  /** Where the worker runs and the gate judges: the project's place inside the worktree, absolute. */
+  workDir: z.string(),
+  branch: z.string(),
+  /** The project's branch it was made from and is merged back into. */
+  target: z.string(),
+  /** The commit it was made from. */
+  base: z.string(),
+  /** Links aura made in it (relative to its root): never committed. */
+  linked: z.array(z.string()).default([]),
+});
+export type WorktreeRef = z.infer<typeof WorktreeRef>;
+
+/** What became of a verified attempt's branch. */
+export const MergeRecord = z.object({
+  /** merged: in the project's branch; branch: left for review (AURA_MERGE=branch); conflict: not merged. */
+  result: z.enum(['merged', 'branch', 'conflict']),
+  how: z.enum(['fast-forward', 'rebase', 'already']).nullable().default(null),
+  /** The project's branch's new tip (merged) or the branch's tip. */
+  tip: z.string().nullable().default(null),
+  /** `git diff --shortstat` of the attempt's work, shortened; null when it changed nothing. */
+  stat: z.string().nullable().default(null),
+  /** Files in conflict. */
+  files: z.array(z.string()).default([]),
+  message: z.string(),
+  at: z.string(),
+});
+export type MergeRecord = z.infer<typeof MergeRecord>;
+
 export const Attempt = z.object({
   n: z.number().int().positive(),
   /** Attempt directory, relative to .aura/. */
@@ -139,5 +171,9 @@ export const Attempt = z.object({
   contract: AttemptContract.nullable().default(null),
   /** The filesystem's time when the attempt started (a marker's birth time): what "new" is judged against. */
   fenceMs: z.number().nullable().default(null),
+  /** Issue 14: the attempt's own git worktree, when it has one. */
+  worktree: WorktreeRef.nullable().default(null),
+  /** Issue 14: what became of its branch once verified. */
+  merge: MergeRecord.nullable().default(null),
 });
 export type Attempt = z.infer<typeof Attempt>;

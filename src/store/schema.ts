@@ -72,7 +72,7 @@ export const TaskState = z.object({
    * or a restart), watchdog (waiting for its resource-fix subtask), planner (the model blocked it:
    * the model or a task.md edit lifts it). Null when not blocked.
    */
-  blockedBy: z.enum(['deps', 'subtask', 'worker', 'auth', 'watchdog', 'planner']).nullable().default(null),
+  blockedBy: z.enum(['deps', 'subtask', 'worker', 'auth', 'watchdog', 'planner', 'merge']).nullable().default(null),
   /** Earliest time the next attempt may start (retry backoff). */
   notBefore: z.string().nullable(),
   createdAt: z.string(),

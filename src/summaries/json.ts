@@ -113,5 +113,13 @@ export const CleanJson = z.object({
   /** Bytes freed, or in a dry run bytes that would be freed. */
   bytes: z.number().nonnegative(),
   errors: z.array(z.string()),
+  /** Issue 14: aura's git worktrees (.aura/worktrees/) by the same age rules; their branches are kept while they hold work. */
+  worktrees: z
+    .object({
+      candidates: z.array(z.object({ path: z.string(), branch: z.string().nullable(), mtime: z.string() })),
+      kept: z.array(z.object({ path: z.string(), branch: z.string().nullable(), why: z.string() })),
+      removed: z.array(z.object({ path: z.string(), branch: z.string().nullable(), branchKept: z.boolean() })),
+    })
+    .default({ candidates: [], kept: [], removed: [] }),
 });
 export type CleanJson = z.infer<typeof CleanJson>;

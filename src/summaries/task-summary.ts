@@ -15,6 +15,18 @@ export function isFinalStatus(s: TaskStatus): boolean {
   return FINAL_STATUSES.includes(s);
 }
 
+/** An attempt's branch and worktree, and what became of its work (issue 14). */
+export function gitLine(a: Attempt): string {
+  const w = a.worktree!;
+  const m = a.merge;
+  const what = m
+    ? `${m.message}${m.result !== 'merged' && m.stat ? ` (${m.stat})` : ''}`
+    : a.evidence?.passed === false || a.endedAt !== null
+      ? `not verified; its work, if any, is kept on the branch`
+      : 'still working';
+  return `branch ${w.branch} from ${w.target} at ${w.base.slice(0, 10)}, worktree ${w.path}: ${what}`;
+}
+
 /** Wall-clock time an attempt ran, or null while it runs (or when its times are unreadable). */
 export function attemptDurationMs(a: Attempt): number | null {
   const start = parseTime(a.startedAt);
@@ -133,6 +145,8 @@ export function renderTaskSummary(state: RunState, taskId: string): string {
       );
     }
     L.push('');
+    const git = t.attempts.filter((a) => a.worktree).map((a) => `- Attempt ${a.n}: ${inline(gitLine(a), 500)}`);
+    if (git.length) L.push('Git (each attempt worked in a worktree of its own):', '', ...git, '');
   } else {
     L.push('No attempts were made.', '');
   }

@@ -6,7 +6,7 @@ import type { PendingList, TaskDraft } from './draft.js';
 import { truncate } from './ids.js';
 import { parseMemSetting } from '../executors/slurm/units.js';
 
-export const KNOWN_SETTINGS = ['run', 'produces', 'verify', 'id', 'needs', 'budget', 'worker', 'parallel', 'executor', 'mem', 'cpus', 'gpus'] as const;
+export const KNOWN_SETTINGS = ['run', 'produces', 'verify', 'id', 'needs', 'budget', 'worker', 'parallel', 'executor', 'mem', 'cpus', 'gpus', 'isolate'] as const;
 export const KNOWN_WORKERS = ['claude', 'codex', 'opencode', 'gemini', 'shell', 'custom'] as const;
 
 /** One attempt may not run longer than this: timers beyond it are unreliable and it is surely a typo. */
@@ -190,6 +190,13 @@ export function applySetting(
     case 'executor': {
       const v = value.toLowerCase();
       if (v !== 'local' && v !== 'slurm') fail(d, line, `executor "${truncate(value, 40)}" on task ${name} is not local or slurm`, 'write executor: slurm (a batch job per attempt) or executor: local');
+      task.extra[key] = v;
+      break;
+    }
+    // Issue 14: a worktree of its own (or none) for this task, whatever AURA_WORKTREES says.
+    case 'isolate': {
+      const v = value.toLowerCase();
+      if (v !== 'worktree' && v !== 'none') fail(d, line, `isolate "${truncate(value, 40)}" on task ${name} is not worktree or none`, 'write isolate: worktree (a git worktree and branch per attempt) or isolate: none (the project\'s own tree)');
       task.extra[key] = v;
       break;
     }

@@ -11,7 +11,7 @@ export const at = (s: number): Date => new Date(T0.getTime() + s * 1000);
 // Fields the schema has gained with zod defaults (notes, classification, usage). Spread from a plain
 // object so the builders keep compiling whether or not the schema in the tree already has them.
 const TASK_DEFAULTS = { notes: '', origin: 'taskfile' as const, voidTick: false };
-const ATTEMPT_DEFAULTS = { classification: null, usage: null, contract: null, fenceMs: null };
+const ATTEMPT_DEFAULTS = { classification: null, usage: null, contract: null, fenceMs: null, worktree: null, merge: null };
 
 export function makeTask(id: string, patch: Partial<TaskState> = {}): TaskState {
   return {

@@ -223,6 +223,11 @@ describe('planRules: blocking and unblocking', () => {
     assert.deepEqual(planRules(st, ctx({ workerProblem: () => null })).actions, []);
   });
 
+  it('a task whose verified branch conflicted twice stays blocked until a person acts (no retry loop)', () => {
+    const st = makeState([leaf('a', { status: 'blocked', reason: 'branch aura/a/2 conflicts with main again', blockedBy: 'merge' })]);
+    assert.deepEqual(planRules(st, ctx({ workerProblem: () => null })).actions, []);
+  });
+
   it('workerProblem is asked only about leaves and groups with their own run:', () => {
     const asked: string[] = [];
     const st = makeState([makeTask('G'), leaf('g1', { parent: 'G' }), makeTask('H', { run: 'make all' }), leaf('h1', { parent: 'H' })]);

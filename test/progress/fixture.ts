@@ -18,6 +18,8 @@ export function attempt(over: Partial<Attempt> & { n: number }): Attempt {
     priorArtifacts: [],
     contract: null,
     fenceMs: null,
+    worktree: null,
+    merge: null,
     endedAt: at('12:01:00'),
     outcome: 'exited',
     exitCode: 0,

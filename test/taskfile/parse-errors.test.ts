@@ -72,6 +72,7 @@ const cases: Array<{ name: string; text: string; message: RegExp; hint?: RegExp 
     message: /^line 20002: more than 20000 tasks/,
   },
   { name: 'checklist item without text', text: md('# G', '- [ ]'), message: /^line 2: checklist item has no text/ },
+  { name: 'isolate: with an unknown value', text: md('# G', '- [ ] A', '  - isolate: sandbox'), message: /^line 3: isolate "sandbox" on task "A" is not worktree or none/, hint: /isolate: worktree \(a git worktree and branch per attempt\)/ },
 ];
 
 describe('parseTaskFile errors', () => {
@@ -97,5 +98,13 @@ describe('parseTaskFile errors', () => {
 
   it('messages name the file when given', () => {
     assert.throws(() => parseTaskFile(md('# G', '- [ ] A', '  - needs: a'), { file: 'task.md' }), /^AuraError: task\.md:3: /);
+  });
+});
+
+describe('isolate: (issue 14)', () => {
+  it('worktree and none are kept, lower-cased, in extra', () => {
+    const spec = parseTaskFile(md('# G', '- [ ] A', '  - isolate: Worktree', '- [ ] B', '  - isolate: none'));
+    assert.deepEqual(spec.tasks.map((t) => t.extra.isolate), ['worktree', 'none']);
+    assert.deepEqual(spec.warnings, []);
   });
 });
