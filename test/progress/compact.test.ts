@@ -13,7 +13,7 @@ import type { TaskState } from '../../src/store/schema.js';
 import { DAEMON, fixtureState, NOW, task } from './fixture.js';
 
 function v(id: string, status: TaskView['status'] = 'done', children: TaskView[] = []): TaskView {
-  return { id, title: id, status, symbol: '', statusText: status, attempts: 0, current: null, lastEnd: null, reason: '', evidence: null, usage: null, voidTick: false, children };
+  return { id, title: id, status, symbol: '', statusText: status, attempts: 0, current: null, lastEnd: null, reason: '', evidence: null, usage: null, voidTick: false, git: null, children };
 }
 const many = (n: number, status: TaskView['status'] = 'done', from = 1): TaskView[] => Array.from({ length: n }, (_, i) => v(`t${from + i}`, status));
 
