@@ -6,12 +6,16 @@
 //   - the spawnable tasks in a heap ordered by their place in the tree (file order), so starting the
 //     next ones costs log n;
 //   - the tasks backing off in a heap by due time;
-//   - counts by status (goal done, workers running) and the usage of finished attempts.
+//   - counts by status (goal done, workers running) and the usage of finished attempts;
+//   - what each group's subtasks add up to (child-tally.ts), so judging a group of 20,000 subtasks
+//     does not scan them, and which backends the tasks would spend with (core/spend.ts).
 // The same evaluateTask() decides in both; a property test checks that plan() equals planRules().
 // Pure data: no I/O, no clock of its own (now comes in the context).
 import type { RunState, TaskState, TaskStatus } from '../store/schema.js';
 import { addUsage, emptyTotals, type Totals } from './budget.js';
+import { ChildTally } from './child-tally.js';
 import { Heap } from './heap.js';
+import { agentsAmong, taskSpenders } from './spend.js';
 import { evaluateTask, type Action, type Plan, type PlanContext } from './rules-planner.js';
 import { TASK_STATUSES } from '../store/kinds.js';
 
@@ -59,6 +63,9 @@ export class PlanIndex {
   private ready = new Heap<Ready>((a, b) => keyLess(a.key, b.key));
   private inReady = new Set<string>();
   private due = new Heap<{ id: string; at: number }>((a, b) => a.at < b.at);
+  private kids = new ChildTally();
+  /** Spender name → how many task contributions name it (taskSpenders). */
+  private spenders = new Map<string, number>();
 
   /** Everything from scratch: at start, after task.md was applied, after recovery. */
   rebuild(state: RunState): void {
@@ -71,7 +78,10 @@ export class PlanIndex {
     this.ready.clear();
     this.inReady.clear();
     this.due.clear();
+    this.kids.rebuild(state);
+    this.spenders.clear();
     for (const t of Object.values(state.tasks)) {
+      this.spend(t, +1);
       if (t.status !== 'archived') this.counts[t.status] += 1;
       this.addUsage(t);
       for (const n of t.needs) this.need(n, t.id);
@@ -85,6 +95,9 @@ export class PlanIndex {
     if (before && before.status !== 'archived') this.counts[before.status] -= 1;
     if (after.status !== 'archived') this.counts[after.status] += 1;
     if (before !== after) this.addUsage(after);
+    if (before) this.spend(before, -1);
+    this.spend(after, +1);
+    this.kids.update(state, before, after);
     if (before) for (const n of before.needs) if (!after.needs.includes(n)) this.neededBy.get(n)?.delete(after.id);
     for (const n of after.needs) this.need(n, after.id);
     if (!before || before.children !== after.children) {
@@ -111,6 +124,7 @@ export class PlanIndex {
     const now = ctx.now.getTime();
     while (this.due.size && this.due.peek()!.at <= now) this.dirty.add(this.due.pop()!.id);
     const actions: Action[] = [];
+    ctx = { ...ctx, childrenOf: (t) => this.kids.verdict(state, t, (id) => this.pos.get(id)) };
     const dirty = [...this.dirty].map((id) => state.tasks[id]).filter((t): t is TaskState => !!t && t.status !== 'archived');
     this.dirty.clear();
     dirty.sort((a, b) => (keyLess(this.keyOf(state, a), this.keyOf(state, b)) ? -1 : 1));
@@ -163,6 +177,19 @@ export class PlanIndex {
   /** Usage of every finished attempt of every task (running ones come from the workers' live status). */
   endedUsage(): Totals {
     return this.ended;
+  }
+
+  /** The agent backends the run's tasks would use or used (agentBackendsInUse without the walk). */
+  agentsInUse(defaultBackend: string): string[] {
+    return agentsAmong(this.spenders.keys(), defaultBackend);
+  }
+
+  private spend(t: TaskState, sign: 1 | -1): void {
+    for (const s of taskSpenders(t)) {
+      const n = (this.spenders.get(s) ?? 0) + sign;
+      if (n > 0) this.spenders.set(s, n);
+      else this.spenders.delete(s);
+    }
   }
 
   private nextDue(state: RunState, now: number): Date | null {

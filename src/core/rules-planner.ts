@@ -13,6 +13,7 @@
 // keeps a PlanIndex (plan-index.ts) that applies the same rule only to the tasks a change can have
 // affected, so a cycle costs the same at 20 tasks and at 20,000.
 import type { RunState, TaskState } from '../store/schema.js';
+import type { ChildrenVerdict } from './child-tally.js';
 import { depsVerdict, isLeaf, liveTasks, runningTasks } from './tree.js';
 
 export type Action =
@@ -32,6 +33,8 @@ export interface PlanContext {
    * tries to start it.
    */
   leaveUnrunnable?: boolean;
+  /** How a group's subtasks stand; childrenVerdict (a scan) unless the caller keeps a tally. */
+  childrenOf?: (t: TaskState) => ChildrenVerdict;
 }
 
 export interface Plan {
@@ -47,7 +50,8 @@ export type Evaluation =
   | { kind: 'due'; at: Date } // backing off until then
   | { kind: 'spawnable'; reason: string };
 
-function childrenState(state: RunState, t: TaskState) {
+/** How a group's subtasks stand, from a scan of them. */
+export function childrenVerdict(state: RunState, t: TaskState): ChildrenVerdict {
   const kids = t.children.map((c) => state.tasks[c]).filter((k): k is TaskState => !!k && k.status !== 'archived');
   return {
     allDone: kids.every((k) => k.status === 'done'),
@@ -63,7 +67,7 @@ export function evaluateTask(state: RunState, t: TaskState, ctx: Omit<PlanContex
       ? { kind: 'action', action: { type: 'block', task: t.id, reason: `needs ${deps.on}, which is ${deps.status}`, cause: 'deps' } }
       : { kind: 'idle' };
   }
-  const kids = isLeaf(t) ? null : childrenState(state, t);
+  const kids = isLeaf(t) ? null : ctx.childrenOf ? ctx.childrenOf(t) : childrenVerdict(state, t);
   if (kids?.failed) {
     return t.status === 'pending'
       ? { kind: 'action', action: { type: 'block', task: t.id, reason: `subtask ${kids.failed.id} is ${kids.failed.status}`, cause: 'subtask' } }

@@ -31,6 +31,31 @@ export function backendOf(t: Pick<TaskState, 'run' | 'worker'>, defaultBackend: 
   return t.run ? 'shell' : (t.worker ?? defaultBackend);
 }
 
+/** Stands for AURA_LAYER2_BACKEND in taskSpenders: the setting is the daemon's, not the task's. */
+export const DEFAULT_BACKEND = '';
+
+/**
+ * What one task adds to the spenders: the workers its attempts ran, and, while it is a live leaf not
+ * yet done, the backend it would start (DEFAULT_BACKEND for "the default"). Archived tasks never run
+ * again and add nothing. Kept per task so a daemon can tally it as tasks change.
+ */
+export function taskSpenders(t: Pick<TaskState, 'status' | 'run' | 'worker' | 'children' | 'attempts'>): string[] {
+  if (t.status === 'archived') return [];
+  const out = t.attempts.map((a) => a.worker);
+  if (t.status !== 'done' && t.children.length === 0) out.push(backendOf(t, DEFAULT_BACKEND));
+  return out;
+}
+
+/** The agent backends among spender names (DEFAULT_BACKEND read as `defaultBackend`), sorted. */
+export function agentsAmong(names: Iterable<string>, defaultBackend: string): string[] {
+  const used = new Set<string>();
+  for (const n of names) {
+    const b = n === DEFAULT_BACKEND ? defaultBackend : n;
+    if (isAgent(b)) used.add(b);
+  }
+  return [...used].sort();
+}
+
 /**
  * Agent backends in use: those a live leaf task not yet done would start, and those any live task's
  * attempts already ran (a done task spent what it spent). Archived tasks never run again. Unknown
@@ -40,16 +65,7 @@ export function agentBackendsInUse(
   tasks: readonly Pick<TaskState, 'status' | 'run' | 'worker' | 'children' | 'attempts'>[],
   defaultBackend: string,
 ): string[] {
-  const used = new Set<string>();
-  for (const t of tasks) {
-    if (t.status === 'archived') continue;
-    for (const a of t.attempts) if (isAgent(a.worker)) used.add(a.worker);
-    if (t.status !== 'done' && t.children.length === 0) {
-      const b = backendOf(t, defaultBackend);
-      if (isAgent(b)) used.add(b);
-    }
-  }
-  return [...used].sort();
+  return agentsAmong(tasks.flatMap(taskSpenders), defaultBackend);
 }
 
 /** Whether the LLM planner runs: AURA_PLANNER=llm, or auto with a key (as the daemon decides). */

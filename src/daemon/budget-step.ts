@@ -30,7 +30,7 @@ export async function checkBudget(x: CycleCtx): Promise<Totals> {
 
 /** What can spend and what caps it; warned at start and whenever the uncapped set changes. */
 export function reviewSpend(x: CycleCtx, atStart: boolean): void {
-  const { cap, warning } = reviewSpendCap(x.book.state, x.config, atStart);
+  const { cap, warning } = reviewSpendCap(x.book.state, x.book.index.agentsInUse(x.config.AURA_LAYER2_BACKEND), x.config, atStart);
   const changed = JSON.stringify(cap) !== JSON.stringify(x.book.state.spendCap ?? null);
   x.book.state.spendCap = cap;
   // Journaled with the state, so a reader replaying the journal (aura status) sees it too.

@@ -2,12 +2,13 @@
 // and the settings, and a warning to give when something can spend without a limit — at start
 // always, later only when what is uncapped changes (an edit added an agent task, say).
 import type { Config } from '../config/schema.js';
-import { agentBackendsInUse, plannerSpends, spendCapOf, spendWarning } from '../core/spend.js';
+import { plannerSpends, spendCapOf, spendWarning } from '../core/spend.js';
 import type { RunState, SpendCap } from '../store/schema.js';
 
-export function reviewSpendCap(state: RunState, config: Config, atStart: boolean): { cap: SpendCap; warning: string | null } {
+/** `agents`: the agent backends in use (PlanIndex.agentsInUse, or agentBackendsInUse on the tasks). */
+export function reviewSpendCap(state: RunState, agents: readonly string[], config: Config, atStart: boolean): { cap: SpendCap; warning: string | null } {
   const cap = spendCapOf({
-    agents: agentBackendsInUse(Object.values(state.tasks), config.AURA_LAYER2_BACKEND),
+    agents,
     planner: plannerSpends(config),
     usd: config.AURA_RUN_BUDGET_USD,
     tokens: config.AURA_RUN_TOKEN_BUDGET,

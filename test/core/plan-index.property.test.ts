@@ -8,6 +8,7 @@ import { PlanIndex } from '../../src/core/plan-index.js';
 import { planRules, type PlanContext } from '../../src/core/rules-planner.js';
 import { transition } from '../../src/core/transitions.js';
 import { GOAL_ID } from '../../src/core/tree.js';
+import { agentBackendsInUse, backendOf } from '../../src/core/spend.js';
 import type { RunState, TaskState, TaskStatus } from '../../src/store/schema.js';
 import { makeState, makeTask } from './fixtures.js';
 
@@ -17,6 +18,8 @@ interface Shape {
   parentOf: number[]; // index of parent among earlier tasks, -1 = the root
   needs: number[][]; // indices of earlier siblings or unrelated earlier tasks
   noWorker: boolean[];
+  /** The worker a task names (undefined: AURA_LAYER2_BACKEND); 'run' = a shell `run:` task. */
+  worker: (string | undefined)[];
 }
 
 const shape = fc.integer({ min: 1, max: 14 }).chain((n) =>
@@ -24,6 +27,7 @@ const shape = fc.integer({ min: 1, max: 14 }).chain((n) =>
     parentOf: fc.tuple(...Array.from({ length: n }, (_, i) => fc.integer({ min: -1, max: i - 1 }))),
     needs: fc.tuple(...Array.from({ length: n }, (_, i) => fc.array(fc.integer({ min: 0, max: Math.max(0, i - 1) }), { maxLength: i === 0 ? 0 : 2 }))),
     noWorker: fc.array(fc.boolean(), { minLength: n, maxLength: n }),
+    worker: fc.array(fc.constantFrom('run', 'run', undefined, 'claude', 'codex', 'custom'), { minLength: n, maxLength: n }),
   }),
 );
 
@@ -37,7 +41,8 @@ function build(s: Shape): RunState {
     const ancestors = new Set<number>();
     for (let p = s.parentOf[i]!; p >= 0; p = s.parentOf[p]!) ancestors.add(p);
     const needs = [...new Set(s.needs[i]!.filter((x) => x < i && !ancestors.has(x)))].map(id);
-    tasks.push(makeTask(id(i), { parent, needs, run: 'true', worker: s.noWorker[i] ? 'nope' : undefined }));
+    const w = s.worker[i];
+    tasks.push(makeTask(id(i), { parent, needs, run: w === 'run' ? 'true' : undefined, worker: s.noWorker[i] ? 'nope' : w === 'run' ? undefined : w }));
   }
   return makeState(tasks, { roots: [GOAL_ID] });
 }
@@ -73,6 +78,7 @@ describe('PlanIndex', () => {
           const want = planRules(state, ctx());
           const got = index.plan(state, ctx());
           assert.deepEqual(got, want, `${label}: the index planned differently`);
+          for (const def of ['claude', 'gemini']) assert.deepEqual(index.agentsInUse(def), agentBackendsInUse(Object.values(state.tasks), def), `${label}: spenders (default ${def})`);
           assert.equal(index.goalDone(), Object.values(state.tasks).every((t) => t.status === 'done' || t.status === 'archived') && Object.values(state.tasks).some((t) => t.status !== 'archived'));
           // Apply the bookkeeping as the daemon does.
           for (const a of got.actions) {
@@ -105,7 +111,10 @@ describe('PlanIndex', () => {
           } else if (c.kind === 'start') {
             for (const a of last.actions.filter((x) => x.type === 'spawn').slice(0, c.count)) {
               const t = state.tasks[a.task]!;
-              if (t.status === 'pending') set(transition(t, 'running', 'started', now).task);
+              if (t.status !== 'pending') continue;
+              // An attempt with the worker it runs, as the daemon records it (spend counts it from then on).
+              const attempt = { n: t.attempts.length + 1, worker: backendOf(t, 'opencode'), startedAt: now.toISOString(), endedAt: null } as TaskState['attempts'][number];
+              set(transition({ ...t, attempts: [...t.attempts, attempt] }, 'running', 'started', now).task);
             }
           } else now = new Date(now.getTime() + c.seconds * 1000);
           last = round(`after change ${i} (${c.kind})`);
