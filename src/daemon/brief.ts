@@ -10,9 +10,30 @@ function clip(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max)}\n[… ${text.length - max} more characters in task.md]` : text;
 }
 
-function siblingsOf(state: RunState, t: TaskState): TaskState[] {
+/** Done siblings listed in a brief, and how far from the task aura looks for them. */
+export const SIBLINGS_LISTED = 20;
+export const SIBLINGS_SCANNED = 400;
+
+/**
+ * The done siblings nearest the task (file order, outward from it), at most SIBLINGS_LISTED of them
+ * among the SIBLINGS_SCANNED nearest: a parallel section of 20,000 tasks gives each worker a short
+ * list, not the whole section, and costs the same to brief as one of 20. `more`: some were not looked at.
+ */
+function doneSiblings(state: RunState, t: TaskState): { done: TaskState[]; more: boolean } {
   const ids = t.parent ? (state.tasks[t.parent]?.children ?? []) : state.roots;
-  return ids.map((id) => state.tasks[id]).filter((s): s is TaskState => !!s && s.id !== t.id && s.status !== 'archived');
+  const at = ids.indexOf(t.id);
+  const others = ids.length - (at >= 0 ? 1 : 0);
+  const done: { i: number; task: TaskState }[] = [];
+  let scanned = 0;
+  for (let d = 1; scanned < others && scanned < SIBLINGS_SCANNED && done.length < SIBLINGS_LISTED; d++) {
+    for (const i of [at - d, at + d]) {
+      if (i < 0 || i >= ids.length) continue;
+      scanned++;
+      const s = state.tasks[ids[i]!];
+      if (s && s.status === 'done' && done.length < SIBLINGS_LISTED) done.push({ i, task: s });
+    }
+  }
+  return { done: done.sort((a, b) => a.i - b.i).map((x) => x.task), more: scanned < others };
 }
 
 export interface BriefInput {
@@ -37,11 +58,11 @@ export function buildBrief(b: BriefInput): string {
   const notes = t.notes;
   if (notes.trim()) lines.push('', clip(notes.trim(), MAX_NOTES));
   lines.push('');
-  const sibs = siblingsOf(state, t);
-  const done = sibs.filter((s) => s.status === 'done');
+  const { done, more } = doneSiblings(state, t);
   if (done.length) {
     lines.push('## What other tasks already produced', '');
     for (const s of done) lines.push(`- ${s.title}${s.produces.length ? `: ${s.produces.map((p) => `\`${p}\``).join(', ')}` : ''}`);
+    if (more) lines.push(`- (only the finished tasks nearest this one are listed; \`aura status --json\` lists every task)`);
     lines.push('');
   }
   lines.push('## How aura will judge this task', '');
