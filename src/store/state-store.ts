@@ -14,8 +14,8 @@ import { AuraError, errnoCode } from '../util/errors.js';
 import type { Now } from './aside.js';
 import type { Layout } from './layout.js';
 import { recoverState, type LoadResult } from './recover.js';
-import { z } from 'zod';
 import { RunState, TaskState } from './schema.js';
+import { serializeState, StateSerializer } from './serialize.js';
 import { removeStaleTemps } from './temps.js';
 
 export type { LoadResult, Recovery } from './recover.js';
@@ -26,13 +26,9 @@ export interface StateStoreOptions {
   taskFile?: string;
 }
 
-/** Compact: at 20,000 tasks indentation alone was a third of the file, and people read progress.md. */
-export function serializeState(state: RunState): string {
-  return JSON.stringify(state) + '\n';
-}
 
 /** The run's own fields, checked in full; tasks are checked one by one, only those that changed. */
-const RunShell = RunState.extend({ tasks: z.record(z.string(), z.unknown()) });
+const RunShell = RunState.omit({ tasks: true });
 
 export class StateStore {
   private readonly layout: Layout;
@@ -41,6 +37,7 @@ export class StateStore {
   // Saves are serialised: two interleaved rename pairs could leave state.prev.json newer than state.json.
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
+  private readonly serializer = new StateSerializer();
   /** Size of the last snapshot written, in bytes. */
   lastBytes = 0;
 
@@ -82,8 +79,10 @@ export class StateStore {
       throw new AuraError('INTERNAL', `refusing to save invalid state (${where}${i?.path.map(String).join('.')}: ${i?.message})`);
     };
     if (changed) {
-      const shell = RunShell.safeParse(state);
+      const { tasks, ...run } = state;
+      const shell = RunShell.safeParse(run);
       if (!shell.success) refuse('', shell.error.issues[0]);
+      if (typeof tasks !== 'object' || tasks === null || Array.isArray(tasks)) refuse('', { path: ['tasks'], message: 'expected an object' });
       for (const id of changed) {
         const t = state.tasks[id];
         if (t === undefined) continue;
@@ -96,7 +95,7 @@ export class StateStore {
     }
     const { stateDir, stateFile, statePrevFile } = this.layout;
     await fsp.mkdir(stateDir, { recursive: true });
-    const text = serializeState(state);
+    const text = changed ? this.serializer.text(state, changed) : serializeState(state);
     this.lastBytes = Buffer.byteLength(text);
     const tmp = await writeTemp(stateFile, text);
     try {

@@ -56,6 +56,20 @@ test('save refuses a state that would not load back', async (t) => {
   await assert.rejects(fs.stat(L.stateFile), { code: 'ENOENT' });
 });
 
+test('an incremental save checks the run fields and the changed tasks, and writes what a full save writes', async (t) => {
+  const L = await tempProject(t);
+  const store = new StateStore(L);
+  const good = makeState({ tasks: { a: makeTask('a'), b: makeTask('b') } });
+  await store.save(good);
+  const next = { ...good, journalSeq: 7, tasks: { ...good.tasks, b: makeTask('b', { title: 'renamed' }) } };
+  await store.save(next, new Set(['b']));
+  assert.equal(await fs.readFile(L.stateFile, 'utf8'), JSON.stringify(next) + '\n');
+  await assert.rejects(store.save({ ...next, goal: 42 as never }, new Set()), /refusing to save invalid state \(goal/);
+  await assert.rejects(store.save({ ...next, tasks: null as never }, new Set()), /refusing to save invalid state \(tasks: expected an object/);
+  await assert.rejects(store.save({ ...next, tasks: { ...next.tasks, b: makeTask('b', { status: 'bogus' as never }) } }, new Set(['b'])), /tasks\.b\.status/);
+  assert.equal(JSON.parse(await fs.readFile(L.stateFile, 'utf8')).journalSeq, 7);
+});
+
 test('no state at all is a fresh run', async (t) => {
   const L = await tempProject(t);
   assert.deepEqual(await new StateStore(L).load(), { state: null, recovery: null, replayed: 0, skipped: [] });
