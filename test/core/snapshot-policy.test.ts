@@ -13,8 +13,9 @@ describe('snapshotDue', () => {
     ['the tail as big as the snapshot → now', { bytesSince: 1_000_000 }, true],
     ['a tiny snapshot does not force one per commit', { lastBytes: 100, bytesSince: 200 }, false],
     ['a second passed and the last one was cheap → now', { msSinceLast: 1000 }, true],
-    ['an expensive snapshot (300 ms) waits 6 s', { msSinceLast: 5000, lastCostMs: 300 }, false],
-    ['… and then is due', { msSinceLast: 6000, lastCostMs: 300 }, true],
+    ['an expensive snapshot (300 ms) waits 30 s', { msSinceLast: 29_000, lastCostMs: 300 }, false],
+    ['… and then is due', { msSinceLast: 30_000, lastCostMs: 300 }, true],
+    ['… unless the tail is as big as the snapshot first', { msSinceLast: 2000, lastCostMs: 300, bytesSince: 1_000_000 }, true],
   ];
   for (const [name, patch, want] of rows) it(name, () => assert.equal(snapshotDue({ ...base, ...patch }), want));
 });
