@@ -25,6 +25,7 @@ import type { LockHandle } from '../store/lock.js';
 import { storageError } from '../util/errors.js';
 import { ControlServer, type ControlReply, type ControlRequest } from './control.js';
 import { answer } from './control-requests.js';
+import { liveStatus } from './status-answer.js';
 import { Cycle } from './cycle.js';
 import { closeParts, nothingHeld, openParts, type Held } from './daemon-open.js';
 import { dashboardHost } from './dashboard-host.js';
@@ -217,6 +218,7 @@ export class Daemon {
       {
         mode: () => this.mode,
         info: () => (this.cycle ? this.infoNow() : null),
+        status: (json) => (this.cycle ? liveStatus(this.cycle.book, { pid: process.pid, ...this.infoNow() }, json) : null),
         wake: (reason) => this.wakes.wake(reason),
         wakeNoWait: (reason) => this.wakes.wakeNoWait(reason),
         request: (r) => {

@@ -12,7 +12,7 @@ const INDENT_MAX = 6;
 /** Tasks listed in full before finished ones fold and the list is cut (compact.ts). */
 export const STATUS_TASKS_MAX = 100;
 /** Removed tasks named on their line before "and N more". */
-const REMOVED_NAMED = 20;
+export const REMOVED_NAMED = 20;
 /** Recent decisions shown here; progress.md has the longer list. */
 const DECISIONS_SHOWN = 5;
 
