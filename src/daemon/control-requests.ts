@@ -9,8 +9,8 @@ export interface RequestHost {
   mode(): 'starting' | 'running' | 'draining' | 'stopped';
   /** Live facts for ping (null before the cycle exists). */
   info(): Record<string, unknown> | null;
-  /** `aura status` (or its --json) from the run in memory; null before the cycle exists. */
-  status(json: boolean): string | null;
+  /** `aura status` (or its --json) from the run in memory, between cycles; null before the cycle exists. */
+  status(json: boolean): Promise<string | null>;
   wake(reason: string): Promise<{ cycle: number; startedAt: Date }>;
   wakeNoWait(reason: string): void;
   /** Hands an operator request to the cycle; false when there is no cycle yet. */
@@ -26,7 +26,7 @@ export async function answer(h: RequestHost, req: ControlRequest): Promise<Contr
       // What `aura status` shows of the live daemon (the journal and state.json hold the rest).
       return { ok: true, pid, ...(h.info() ?? { mode }) };
     case 'status': {
-      const out = h.status(req.json === true);
+      const out = await h.status(req.json === true);
       if (out === null) return { ok: false, error: `the daemon is ${mode}; read the run from disk` };
       return { ok: true, pid, [req.json === true ? 'json' : 'text']: out };
     }

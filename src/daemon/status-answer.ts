@@ -6,8 +6,28 @@ import { statusJson } from '../progress/status-json.js';
 import { statusText } from '../progress/status-text.js';
 import type { DaemonInfo } from '../progress/types.js';
 import type { RunBook } from './run-book.js';
+import type { WakeQueue } from './wake.js';
 
-export function liveStatus(book: Pick<RunBook, 'state' | 'recent'>, daemon: DaemonInfo, json: boolean, now = new Date()): string {
+type Book = Pick<RunBook, 'state' | 'recent'>;
+
+/**
+ * Answered between cycles, so it is what the journal says (what the disk path would read), never a
+ * cycle's half-applied changes; null while there is no run in memory yet.
+ */
+export function statusAtRest(wakes: Pick<WakeQueue, 'atRest'>, run: () => { book: Book; daemon: DaemonInfo } | null, json: boolean): Promise<string | null> {
+  return new Promise((done, fail) =>
+    wakes.atRest(() => {
+      try {
+        const r = run();
+        done(r ? liveStatus(r.book, r.daemon, json) : null);
+      } catch (err) {
+        fail(err); // answered as an error; the CLI then reads the disk
+      }
+    }),
+  );
+}
+
+export function liveStatus(book: Book, daemon: DaemonInfo, json: boolean, now = new Date()): string {
   if (json) return JSON.stringify(statusJson(book.state, daemon, now), null, 2) + '\n';
   return statusText(factsOf(book.state, book.recent), daemon, now);
 }

@@ -8,17 +8,23 @@ import { STATUS_ORDER } from './types.js';
 /** Tasks by status, the goal left out while it is a group (its line is the goal itself). */
 export function countByStatus(state: RunState, all: readonly TaskState[] = Object.values(state.tasks)): Record<TaskStatus, number> {
   const counts = Object.fromEntries(STATUS_ORDER.map((s) => [s, 0])) as Record<TaskStatus, number>;
-  const root = goalTask(state);
-  const skip = root && !topLevelIds(state).includes(root.id) ? root.id : null;
+  const skip = goalLineId(state);
   for (const t of all) if (t.id !== skip) counts[t.status] += 1;
   return counts;
 }
 
+/** The goal task while it is a group: its line is the goal, so it is not counted as a task. */
+function goalLineId(state: RunState): string | null {
+  const root = goalTask(state);
+  return root && !topLevelIds(state).includes(root.id) ? root.id : null;
+}
+
 /** A done task counts as verified when its last evidence passed (not merely ticked by hand). */
-function verifiedCount(all: readonly TaskState[]): number {
+function verifiedCount(all: readonly TaskState[], skip: string | null): number {
   let n = 0;
   for (const t of all) {
-    if (t.status !== 'done') continue;
+    // The goal's own line is not one of the tasks counted (it read "-1 ticked by hand" when it was).
+    if (t.status !== 'done' || t.id === skip) continue;
     let withEvidence = null;
     for (let i = t.attempts.length - 1; i >= 0 && !withEvidence; i--) if (t.attempts[i]!.evidence !== null) withEvidence = t.attempts[i]!;
     // A group aura checked (all subtasks done) is verified through them; only a `- [x]` the user
@@ -62,7 +68,7 @@ export function overallFacts(
   return {
     counts,
     allDone,
-    verified: allDone ? verifiedCount(all) : 0,
+    verified: allDone ? verifiedCount(all, goalLineId(state)) : 0,
     retryAt: retryAt.sort((a, b) => a - b),
     doneAt: state.doneAt,
     updatedAt: state.updatedAt,

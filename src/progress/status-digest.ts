@@ -9,7 +9,7 @@ import type { ListItem } from './compact.js';
 import type { Listed, TaskListing, ViewFacts } from './facts.js';
 import { REMOVED_NAMED, STATUS_TASKS_MAX } from './terminal.js';
 
-/** Bumped whenever ViewFacts changes shape: a cache from another version is ignored. */
+/** Bumped whenever ViewFacts changes shape or meaning: a cache from another version is ignored. */
 export const DIGEST_VERSION = 1;
 
 export interface StatusDigest {
