@@ -142,4 +142,29 @@ describe('aura status: live daemon, disk, cache', () => {
     assert.equal(timeless(damaged.stdout), timeless(after.stdout));
     assert.equal(readFileSync(layout.statusCacheFile, 'utf8'), '{"v":1,"sta', 'status writes nothing');
   });
+
+  test('a large --json comes out whole through a pipe, and a hand edit of state.json is seen at once', async () => {
+    const p = project({ 'task.md': TASKS.replace('sleep 30', 'true') });
+    const r = await runAura(['task.md', '--exit-when-done'], { cwd: p.dir });
+    assert.equal(r.code, 0, r.stderr);
+    const layout = layoutFor(p.dir);
+    assert.ok(readStatusCache(layout));
+    // 4,000 more tasks written by hand: megabytes of JSON, and state.json no longer what the cache describes.
+    const state = JSON.parse(readFileSync(layout.stateFile, 'utf8')) as { goal: string; tasks: Record<string, { id: string; children: string[] }> };
+    const quick = state.tasks.quick!;
+    const goal = Object.values(state.tasks).find((t) => t.children.includes('quick'))!;
+    for (let i = 0; i < 4000; i++) {
+      state.tasks[`q${i}`] = { ...quick, id: `q${i}` };
+      goal.children.push(`q${i}`);
+    }
+    state.goal = 'Edited by hand';
+    writeFileSync(layout.stateFile, JSON.stringify(state));
+    const j = await runAura(['status', '--json'], { cwd: p.dir });
+    assert.equal(j.code, 0, j.stderr);
+    assert.ok(j.stdout.length > 1_000_000, `${j.stdout.length} bytes`);
+    assert.equal((JSON.parse(j.stdout) as { tasks: unknown[] }).tasks.length, 4002);
+    const s = await runAura(['status'], { cwd: p.dir });
+    assert.match(s.stdout, /^aura · Edited by hand$/m);
+    assert.match(s.stdout, /4,002 tasks done: quick … q3999/);
+  });
 });
