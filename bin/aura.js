@@ -2,7 +2,15 @@
 // Thin launcher: the CLI lives in dist/ (built by `npm ci` through the prepare script).
 import { main } from '../dist/cli/main.js';
 
+// process.exit drops what a pipe has not taken yet (`aura status --json | jq` on a large run was cut
+// at 64 KB): exit once stdout has flushed, or failed (a reader that went away).
+function exitWhenFlushed(code) {
+  const exit = () => process.exit(code);
+  process.stdout.once('error', exit);
+  process.stdout.write('', exit);
+}
+
 main(process.argv).then(
-  (code) => { process.exit(code); },
+  (code) => { exitWhenFlushed(code); },
   (err) => { console.error(err?.stack ?? String(err)); process.exit(1); },
 );

@@ -60,12 +60,12 @@ export async function describeProject(dir: string, now = new Date()): Promise<Pr
   const alive = !!lock?.alive;
   const base = { path: layout.project, daemon: { pid: alive ? lock!.info.pid : null, alive } };
   try {
-    const [{ readStateReadOnly }, { countByStatus, overallOf }] = await Promise.all([import('../store/state-store.js'), import('../progress/overall.js')]);
+    const [{ readStateReadOnly }, { countByStatus, overallOfState }] = await Promise.all([import('../store/state-store.js'), import('../progress/overall.js')]);
     const { state } = await readStateReadOnly(layout);
     if (!state) throw new Error('no state');
     const counts = countByStatus(state);
     const mode = alive ? 'running' : state.doneAt ? 'done' : 'stopped';
-    const overall = overallOf(state, counts, { pid: base.daemon.pid, mode, nextWakeAt: null, startedAt: null }, now).state;
+    const overall = overallOfState(state, counts, { pid: base.daemon.pid, mode, nextWakeAt: null, startedAt: null }, now).state;
     return { ...base, taskFile: state.taskFile, goal: state.goal, overall, counts, updatedAt: state.updatedAt, doneAt: state.doneAt, error: null };
   } catch (err) {
     return {

@@ -1,34 +1,34 @@
-// Kept free of zod on the common path (see store/state-peek.ts): aura status must start fast.
-import { buildView } from '../progress/view.js';
-import { renderStatusText } from '../progress/terminal.js';
+// `aura status`: a live daemon answers from its memory (control request `status`), so a large run is
+// not read and parsed again; with no daemon, an older one that does not know the request, or none
+// answering in time, the run is read from disk (status-disk.ts, imported only then). Kept light.
+import { request } from '../daemon/control.js';
 import { layoutFor, type Layout } from '../store/layout.js';
-import { readJournalTail } from '../store/journal-read.js';
-import { peekState } from '../store/state-peek.js';
-import type { RunState } from '../store/schema.js';
+import { readLock } from '../store/lock-read.js';
 import { AuraError } from '../util/errors.js';
-import { daemonInfo } from './daemon-info.js';
 import { findProject } from './project.js';
 
-async function loadState(layout: Layout, project: string): Promise<RunState> {
-  const quick = peekState(layout);
-  if (quick) return quick;
-  const { readStateReadOnly } = await import('../store/state-store.js');
-  const { state, recovery } = await readStateReadOnly(layout);
-  if (!state) throw new AuraError('NO_DAEMON', `no aura run in ${project} (no .aura/state/state.json)`, 'start one with `aura <task-file>`');
-  if (recovery) process.stderr.write(`aura: note: ${recovery.reason}\n`);
-  return state;
+/** How long the live daemon gets to answer before the disk is read instead (--json: a large tree takes longer). */
+export const LIVE_TEXT_WAIT_MS = 1500;
+export const LIVE_JSON_WAIT_MS = 10_000;
+
+/** The live daemon's answer, or null with whether a daemon holds the lock. */
+async function fromDaemon(layout: Layout, json: boolean): Promise<{ out: string | null; alive: boolean }> {
+  const lock = await readLock(layout);
+  if (!lock || !lock.alive) return { out: null, alive: false };
+  try {
+    const r = await request(lock.info.socketPath, { cmd: 'status', ...(json ? { json: true } : {}) }, json ? LIVE_JSON_WAIT_MS : LIVE_TEXT_WAIT_MS);
+    const out = r.ok ? (json ? r.json : r.text) : undefined;
+    return { out: typeof out === 'string' ? out : null, alive: true };
+  } catch {
+    return { out: null, alive: true }; // gone, stuck or busy: the disk has the run
+  }
 }
 
 async function render(layout: Layout, project: string, json: boolean): Promise<string> {
-  const state = await loadState(layout, project);
-  const daemon = await daemonInfo(layout, state.doneAt);
-  const now = new Date();
-  if (json) {
-    const { statusJson } = await import('../progress/status-json.js');
-    return JSON.stringify(statusJson(state, daemon, now), null, 2) + '\n';
-  }
-  const journalTail = await readJournalTail(layout.journalFile, 40);
-  return renderStatusText(buildView({ state, journalTail, daemon, now })) + '\n';
+  const live = await fromDaemon(layout, json);
+  if (live.out !== null) return live.out;
+  const { statusFromDisk } = await import('./status-disk.js');
+  return statusFromDisk(layout, project, json, live.alive);
 }
 
 export async function statusCommand(o: { dir?: string; json?: boolean; watch?: boolean; interval?: string }): Promise<number> {

@@ -25,6 +25,7 @@ import type { LockHandle } from '../store/lock.js';
 import { storageError } from '../util/errors.js';
 import { ControlServer, type ControlReply, type ControlRequest } from './control.js';
 import { answer } from './control-requests.js';
+import { statusAtRest } from './status-answer.js';
 import { Cycle } from './cycle.js';
 import { closeParts, nothingHeld, openParts, type Held } from './daemon-open.js';
 import { dashboardHost } from './dashboard-host.js';
@@ -217,6 +218,7 @@ export class Daemon {
       {
         mode: () => this.mode,
         info: () => (this.cycle ? this.infoNow() : null),
+        status: (json) => statusAtRest(this.wakes, () => (this.cycle ? { book: this.cycle.book, daemon: { pid: process.pid, ...this.infoNow() } } : null), json),
         wake: (reason) => this.wakes.wake(reason),
         wakeNoWait: (reason) => this.wakes.wakeNoWait(reason),
         request: (r) => {

@@ -4,6 +4,9 @@
 // finished task once), the final report once the goal is done.
 import { performance } from 'node:perf_hooks';
 import { renderDelayMs } from '../core/snapshot-policy.js';
+import { factsOf } from '../progress/facts.js';
+import { digestOf } from '../progress/status-digest.js';
+import { writeStatusCache } from '../store/status-cache.js';
 import { writeSummaries } from '../summaries/write.js';
 import type { CycleCtx } from './cycle-ctx.js';
 import { renderProgress, type DaemonInfoFn } from './render.js';
@@ -19,7 +22,7 @@ export class Renderer {
     private readonly daemonInfo: DaemonInfoFn,
   ) {}
 
-  /** `force`: now, whatever the pace (stopping). */
+  /** `force`: now, whatever the pace (stopping: the status cache is written too, after the last save). */
   async render(o: { force?: boolean } = {}): Promise<void> {
     const x = this.x;
     const wait = o.force ? 0 : renderDelayMs(x.clock.now().getTime() - this.lastAt, this.lastCostMs);
@@ -37,6 +40,7 @@ export class Renderer {
     await renderProgress(x.layout, x.book.state, note ? { ...info, note } : info, x.book.recent);
     this.lastCostMs = performance.now() - t0;
     this.lastAt = x.clock.now().getTime();
+    if (o.force) await writeStatusCache(x.layout, JSON.stringify(digestOf(factsOf(x.book.state, x.book.recent)))).catch((err: unknown) => x.log(`status cache: ${err instanceof Error ? err.message : String(err)}`));
     const b = x.book;
     if (b.summariesDue.size || !this.summariesChecked || b.state.doneAt) {
       const only = this.summariesChecked ? b.summariesDue : undefined;

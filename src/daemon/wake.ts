@@ -16,6 +16,7 @@ export class WakeQueue {
   private scheduled = false;
   private running = false;
   private closed = false;
+  private atRestFns: Array<() => void> = [];
 
   constructor(
     private readonly runCycle: RunCycle,
@@ -40,6 +41,16 @@ export class WakeQueue {
 
   get busy(): boolean {
     return this.running;
+  }
+
+  /**
+   * Runs `fn` between cycles: now when none is running, else as soon as the running one ends, before
+   * the next begins (synchronously, so no cycle can start in between). What it reads of the run is
+   * then what the journal says, not a cycle's half-applied changes.
+   */
+  atRest(fn: () => void): void {
+    if (this.running) this.atRestFns.push(fn);
+    else fn();
   }
 
   /** Resolves once no cycle is running (used by shutdown). */
@@ -70,6 +81,15 @@ export class WakeQueue {
           this.onCycleError(err);
         } finally {
           started(-1); // a cycle that failed before it began still answers its callers
+          const fns = this.atRestFns;
+          this.atRestFns = [];
+          for (const fn of fns) {
+            try {
+              fn();
+            } catch (err) {
+              this.onCycleError(err); // a reader's failure must not stop the cycles
+            }
+          }
         }
       }
     } finally {

@@ -33,7 +33,8 @@ function stateOf(t: TaskState, a: Attempt): GitState {
 }
 
 export function gitView(t: TaskState): GitAttemptView | null {
-  const a = [...t.attempts].reverse().find((x) => x.worktree);
+  let a: Attempt | undefined;
+  for (let i = t.attempts.length - 1; i >= 0 && !a; i--) if (t.attempts[i]!.worktree) a = t.attempts[i];
   if (!a?.worktree) return null;
   const w = a.worktree;
   const state = stateOf(t, a);
@@ -50,9 +51,9 @@ export function gitView(t: TaskState): GitAttemptView | null {
 }
 
 /** Branches waiting for a person: verified and left for review, or blocked by a conflict. */
-export function branchesForReview(state: Pick<RunState, 'tasks'>): BranchView[] {
+export function branchesForReview(state: Pick<RunState, 'tasks'>, all: readonly TaskState[] = Object.values(state.tasks)): BranchView[] {
   const out: BranchView[] = [];
-  for (const t of Object.values(state.tasks)) {
+  for (const t of all) {
     if (t.status === 'archived') continue;
     const g = gitView(t);
     if (!g) continue;

@@ -1,16 +1,14 @@
 // renderMarkdown: the progress view → .aura/state/progress.md, laid out by templates/progress.md.
 // Pure string building. Everything that came from outside (titles, reasons, output) goes through
 // escape.ts; the page must read well both rendered and as raw text in a terminal.
-import { doneRunText, listTasks, moreText } from './compact.js';
+import { doneRunText, moreText } from './compact.js';
 import { code, fenced, inline, row } from './escape.js';
 import { plural } from './format.js';
 import { countsText } from './overall.js';
 import { fill } from './template.js';
-import type { EvidenceView, ProgressView, TaskView, VerifyView } from './types.js';
-import { STATUS_SYMBOL } from './types.js';
+import type { EvidenceView, ProgressView, TaskList, TaskView, VerifyView } from './types.js';
+import { ATTENTION_MAX, STATUS_SYMBOL } from './types.js';
 
-/** How many failing tasks the "needs attention" line names before "and N more". */
-const ATTENTION_MAX = 5;
 /** Titles in table cells are clipped harder than in the tree: a table row should stay one line. */
 const CELL_TITLE_MAX = 60;
 /** Tasks listed in full before finished ones fold and the list is cut (compact.ts). */
@@ -22,7 +20,7 @@ export function renderMarkdown(view: ProgressView, template: string): string {
     overall: overallSection(view),
     spend: spendSection(view),
     generated: generatedLine(view),
-    tasks: view.tasks.length > 0 ? taskList(view.tasks, false) : '_No tasks in task.md yet._',
+    tasks: view.tasks.roots > 0 ? taskList(view.tasks, false) : '_No tasks in task.md yet._',
     workers: workersTable(view),
     decisions: decisionsTable(view),
     removed: `${branchesSection(view)}\n\n${removedSection(view)}`,
@@ -46,10 +44,10 @@ function overallSection(view: ProgressView): string {
   const { overall } = view;
   const lines = [overall.detail ? `**${overall.headline}** — ${inline(overall.detail)}` : `**${overall.headline}**`];
   lines.push('', countsText(view.counts, STATUS_SYMBOL));
-  const stuck = collect(view.tasks, (t) => t.status === 'failed' || t.status === 'blocked');
-  if (stuck.length > 0) {
-    const named = stuck.slice(0, ATTENTION_MAX).map((t) => `${t.symbol} ${title(t, CELL_TITLE_MAX)} ${code(t.id)}`);
-    if (stuck.length > ATTENTION_MAX) named.push(`and ${stuck.length - ATTENTION_MAX} more`);
+  const stuck = view.attention;
+  if (stuck.total > 0) {
+    const named = stuck.tasks.slice(0, ATTENTION_MAX).map((t) => `${t.symbol} ${title(t, CELL_TITLE_MAX)} ${code(t.id)}`);
+    if (stuck.total > ATTENTION_MAX) named.push(`and ${stuck.total - ATTENTION_MAX} more`);
     lines.push('', `**Needs attention:** ${named.join(' · ')}`);
   }
   for (const w of view.taskFileWarnings) lines.push('', `**task.md:** ${inline(w)}`);
@@ -78,17 +76,9 @@ function generatedLine(view: ProgressView): string {
   return `_${parts.join(' · ')}_${note}`;
 }
 
-function collect(tasks: readonly TaskView[], pick: (t: TaskView) => boolean, out: TaskView[] = []): TaskView[] {
-  for (const t of tasks) {
-    if (pick(t)) out.push(t);
-    collect(t.children, pick, out);
-  }
-  return out;
-}
-
-function taskList(tasks: readonly TaskView[], brief: boolean): string {
+function taskList(tasks: TaskList, brief: boolean): string {
   const out: string[] = [];
-  for (const item of listTasks(tasks, PROGRESS_TASKS_MAX)) {
+  for (const item of tasks.list(PROGRESS_TASKS_MAX)) {
     if (item.kind === 'task') taskLines(item.task, item.depth, brief, out);
     else if (item.kind === 'done') out.push(`${'  '.repeat(item.depth)}- ${STATUS_SYMBOL.done} ${doneRunText(item, (id) => code(id))}`);
     else out.push(`${'  '.repeat(item.depth)}- ${inline(moreText(item)).replace('aura status --json', code('aura status --json'))}`);
@@ -179,7 +169,7 @@ function decisionsTable(view: ProgressView): string {
 }
 
 function removedSection(view: ProgressView): string {
-  if (view.removed.length === 0) return '';
+  if (view.removed.roots === 0) return '';
   return `## Removed from task.md\n\nKept for the record; aura will not run these again.\n\n${taskList(view.removed, true)}`;
 }
 

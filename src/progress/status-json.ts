@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { RunState } from '../store/schema.js';
 import { TaskStatus } from '../store/schema.js';
 import { elapsedMs } from './format.js';
-import { countByStatus, overallOf } from './overall.js';
+import { countByStatus, overallOfState } from './overall.js';
 import { activeAttempt, lastEvidence } from './task-view.js';
 import { taskForest, type TaskNode } from './tree.js';
 import { DAEMON_MODES, OVERALL_STATES, type DaemonInfo } from './types.js';
@@ -154,7 +154,7 @@ export function statusJson(state: RunState, daemon: DaemonInfo, now: Date): Stat
   const t = now.getTime();
   return {
     goal: state.goal,
-    state: overallOf(state, counts, daemon, now).state,
+    state: overallOfState(state, counts, daemon, now).state,
     daemon: { pid: daemon.pid, mode: daemon.mode, nextWakeAt: daemon.nextWakeAt },
     counts,
     tasks: [...forest.live, ...forest.archived].map((n) => taskJson(n, t)),

@@ -123,7 +123,13 @@ export function evidenceView(attempt: Attempt, e: Evidence): EvidenceView {
   };
 }
 
+/** A task and its whole subtree as views. */
 export function taskView(node: TaskNode, now: Date): TaskView {
+  return listedView(node, now, node.children.map((c) => taskView(c, now)));
+}
+
+/** One task as a view; `children` are the caller's (none for a task listed on its own line). */
+export function listedView(node: { task: TaskState; status: TaskNode['status'] }, now: Date, children: TaskView[] = []): TaskView {
   const { task } = node;
   const t = now.getTime();
   const retry = isRetryWaiting(task, t);
@@ -144,6 +150,6 @@ export function taskView(node: TaskNode, now: Date): TaskView {
     usage: usageText(task.attempts.reduce((acc, a) => addUsage(acc, a.usage), emptyTotals())),
     voidTick: task.voidTick === true,
     git: gitView(task)?.text ?? null,
-    children: node.children.map((c) => taskView(c, now)),
+    children,
   };
 }

@@ -1,7 +1,7 @@
 // renderStatusText: the progress view → `aura status` output. Compact, one line per task, every
 // line ≤ LINE_MAX characters. Symbols are decoration only: each is followed by the status word,
 // so the text reads the same where a terminal cannot draw emoji.
-import { doneRunText, listTasks, moreText } from './compact.js';
+import { doneRunText, moreText } from './compact.js';
 import { clipChars, plural } from './format.js';
 import { countsText } from './overall.js';
 import type { ProgressView, TaskView } from './types.js';
@@ -12,7 +12,7 @@ const INDENT_MAX = 6;
 /** Tasks listed in full before finished ones fold and the list is cut (compact.ts). */
 export const STATUS_TASKS_MAX = 100;
 /** Removed tasks named on their line before "and N more". */
-const REMOVED_NAMED = 20;
+export const REMOVED_NAMED = 20;
 /** Recent decisions shown here; progress.md has the longer list. */
 const DECISIONS_SHOWN = 5;
 
@@ -24,8 +24,8 @@ export function renderStatusText(view: ProgressView): string {
   lines.push(daemonLine(view));
   lines.push('');
   lines.push(`Tasks: ${countsText(view.counts)}`);
-  if (view.tasks.length === 0) lines.push('  (no tasks)');
-  for (const item of listTasks(view.tasks, STATUS_TASKS_MAX)) {
+  if (view.tasks.roots === 0) lines.push('  (no tasks)');
+  for (const item of view.tasks.list(STATUS_TASKS_MAX)) {
     const ind = '  '.repeat(Math.min(item.depth + 1, INDENT_MAX));
     if (item.kind === 'task') taskLines(item.task, item.depth + 1, lines);
     else if (item.kind === 'done') lines.push(`${ind}✓ ${doneRunText(item, (id) => id)}`);
@@ -49,9 +49,9 @@ export function renderStatusText(view: ProgressView): string {
       lines.push(`  ${d.shortTime}  ${d.taskId ? `${d.taskId}: ` : ''}${d.text}`);
     }
   }
-  if (view.removed.length > 0) {
-    const more = view.removed.length > REMOVED_NAMED ? ` and ${view.removed.length - REMOVED_NAMED} more` : '';
-    lines.push('', `Removed from task.md: ${view.removed.slice(0, REMOVED_NAMED).map((t) => t.id).join(', ')}${more}`);
+  if (view.removed.roots > 0) {
+    const more = view.removed.roots > REMOVED_NAMED ? ` and ${view.removed.roots - REMOVED_NAMED} more` : '';
+    lines.push('', `Removed from task.md: ${view.removed.rootIds(REMOVED_NAMED).join(', ')}${more}`);
   }
   const t = view.totals;
   lines.push('', `${plural(t.tasks, 'task')} · ${plural(t.attempts, 'attempt')}${t.usage ? ` · ${t.usage}` : ''} · ${t.finished ? 'ran' : 'running'} ${t.runTime} since ${t.since}`);

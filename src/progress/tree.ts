@@ -34,6 +34,11 @@ export function taskForest(state: RunState): TaskForest {
       const task = state.tasks[id];
       if (!task || seen.has(id)) continue;
       seen.add(id);
+      if (task.children.length === 0) {
+        if (task.status === 'archived') out.archived.push({ task, status: task.status, children: [] });
+        else out.live.push({ task, status: effectiveStatus(state, task), children: [] });
+        continue;
+      }
       const sub = walk(task.children);
       if (task.status === 'archived') {
         out.archived.push({ task, status: task.status, children: sub.archived });
@@ -59,7 +64,9 @@ export function taskForest(state: RunState): TaskForest {
   // Unreached tasks: start from those whose parent is missing or already placed, so orphaned
   // subtrees keep their shape; whatever is left after that (a parent cycle) goes in as-is.
   const rest = () => Object.keys(state.tasks).filter((id) => !seen.has(id));
-  const tops = rest().filter((id) => {
+  const left = rest();
+  if (left.length === 0) return forest;
+  const tops = left.filter((id) => {
     const parent = state.tasks[id]?.parent ?? null;
     return parent === null || !state.tasks[parent] || seen.has(parent);
   });

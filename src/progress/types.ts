@@ -2,6 +2,7 @@
 // it from state + journal; the renderers only lay it out. Strings here are raw (not escaped) but
 // already bounded, so every renderer stays bounded without repeating the limits.
 import type { JournalEntry, RunState, TaskStatus } from '../store/schema.js';
+import type { ListItem } from './compact.js';
 
 export const DAEMON_MODES = ['running', 'sleeping', 'draining', 'stopped', 'done'] as const;
 export type DaemonMode = (typeof DAEMON_MODES)[number];
@@ -106,6 +107,23 @@ export interface TaskView {
   children: TaskView[];
 }
 
+/**
+ * A task tree as the renderers see it. Views are made only for what is asked for, so listing 100
+ * tasks of a 20,000-task run costs 100 views (issue 13).
+ */
+export interface TaskList {
+  /** Top-level tasks. */
+  roots: number;
+  /** Every task, subtasks included. */
+  count: number;
+  /** The ids of the first `max` top-level tasks. */
+  rootIds(max: number): string[];
+  /** Folded and cut at `max` (compact.ts); a listed task's `children` is empty (they are items of their own). */
+  list(max: number): ListItem<TaskView>[];
+  /** Every task as a view, nested: the whole tree (tests, small runs). */
+  all(): TaskView[];
+}
+
 export interface WorkerView {
   taskId: string;
   title: string;
@@ -174,9 +192,11 @@ export interface ProgressView {
   counts: Record<TaskStatus, number>;
   daemon: DaemonView;
   /** Live tasks in task.md order, nested. */
-  tasks: TaskView[];
+  tasks: TaskList;
   /** Archived tasks (removed from task.md). */
-  removed: TaskView[];
+  removed: TaskList;
+  /** Failed and blocked live tasks in tree order: the first ATTENTION_MAX, and how many in all. */
+  attention: { tasks: TaskView[]; total: number };
   /** Problems in task.md aura works around (numbered items that are not tasks, unknown keys), clipped. */
   taskFileWarnings: string[];
   workers: WorkerView[];
@@ -212,6 +232,8 @@ export const RETRY_SYMBOL = '⏸';
 
 // Bounds: progress.md is rewritten every cycle and read by people, so no single field may blow it up.
 export const DECISIONS_MAX = 10;
+/** Failing tasks the "needs attention" line names before "and N more". */
+export const ATTENTION_MAX = 5;
 export const TAIL_LINES = 5;
 export const TAIL_WIDTH = 200;
 export const ARTIFACTS_MAX = 10;

@@ -9,6 +9,8 @@ export interface Layout {
   statePrevFile: string;
   journalFile: string;
   progressFile: string;
+  /** What `aura status` shows of a stopped run, written by the daemon as it stops (status-cache.ts). */
+  statusCacheFile: string;
   memoryDir: string;
   workspaceDir: string;
   runDir: string;
@@ -29,6 +31,7 @@ export function layoutFor(projectDir: string): Layout {
     statePrevFile: path.join(stateDir, 'state.prev.json'),
     journalFile: path.join(stateDir, 'journal.jsonl'),
     progressFile: path.join(stateDir, 'progress.md'),
+    statusCacheFile: path.join(stateDir, 'status-cache.json'),
     memoryDir: path.join(root, 'memory'),
     workspaceDir: path.join(root, 'workspace'),
     runDir,

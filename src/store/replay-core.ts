@@ -26,7 +26,7 @@ export interface ReplaySkip {
 }
 
 export interface ReplayResult {
-  /** A new object; the input state is not modified. */
+  /** A new object; the input state is not modified (unless replayed in place). */
   state: RunState;
   /** Entries newer than the snapshot (seq > journalSeq). */
   replayed: number;
@@ -54,8 +54,12 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-export function replayWith(state: RunState, entries: readonly JournalEntry[], check: Validators): ReplayResult {
-  const next: RunState = structuredClone(state);
+/**
+ * `o.inPlace`: the caller gives `state` up (it was just parsed and nothing else holds it), so it is
+ * updated instead of copied; copying a 20,000-task state costs more than reading it (issue 13).
+ */
+export function replayWith(state: RunState, entries: readonly JournalEntry[], check: Validators, o: { inPlace?: boolean } = {}): ReplayResult {
+  const next: RunState = o.inPlace ? state : structuredClone(state);
   const skipped: ReplaySkip[] = [];
   let applied = 0;
   let tasks = 0;

@@ -65,4 +65,29 @@ describe('WakeQueue', () => {
     await tick();
     assert.equal(n, 0);
   });
+
+  test('atRest runs between cycles: at once when idle, else after this cycle and before the next', async () => {
+    const log: string[] = [];
+    let release!: () => void;
+    let n = 0;
+    const q = new WakeQueue(async (_reasons, started) => {
+      started(++n);
+      log.push(`start ${n}`);
+      if (n === 1) await new Promise<void>((r) => (release = r));
+      log.push(`end ${n}`);
+    }, (err) => log.push(`error ${String(err)}`));
+    q.atRest(() => log.push('idle read'));
+    q.wakeNoWait('first');
+    await tick();
+    q.wakeNoWait('second'); // queued behind the first
+    q.atRest(() => log.push('read'));
+    q.atRest(() => {
+      throw new Error('a reader fails');
+    });
+    await tick();
+    assert.deepEqual(log, ['idle read', 'start 1'], 'the reader waits for the cycle');
+    release();
+    await q.idle();
+    assert.deepEqual(log, ['idle read', 'start 1', 'end 1', 'read', 'error Error: a reader fails', 'start 2', 'end 2']);
+  });
 });

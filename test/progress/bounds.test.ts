@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Evidence, JournalEntry, TaskState } from '../../src/store/schema.js';
+import type { TaskView } from '../../src/progress/types.js';
 import { loadProgressTemplate } from '../../src/progress/load-template.js';
 import { renderMarkdown } from '../../src/progress/markdown.js';
 import { LINE_MAX, renderStatusText } from '../../src/progress/terminal.js';
@@ -77,7 +78,7 @@ describe('progress output stays bounded', () => {
     assert.equal(view.decisions.length, 10);
     assert.equal(view.decisions[0]?.seq, 998, 'newest decision first');
     let seen = 0;
-    const visit = (ts: typeof view.tasks) => {
+    const visit = (ts: readonly TaskView[]) => {
       for (const t of ts) {
         seen++;
         if (t.evidence) {
@@ -93,8 +94,8 @@ describe('progress output stays bounded', () => {
         visit(t.children);
       }
     };
-    visit(view.tasks);
-    visit(view.removed);
+    visit(view.tasks.all());
+    visit(view.removed.all());
     assert.equal(seen, 500);
   });
 

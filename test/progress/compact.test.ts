@@ -18,7 +18,7 @@ function v(id: string, status: TaskView['status'] = 'done', children: TaskView[]
 const many = (n: number, status: TaskView['status'] = 'done', from = 1): TaskView[] => Array.from({ length: n }, (_, i) => v(`t${from + i}`, status));
 
 /** Items as short strings: "id@depth", "done N first..last@depth", "more N". */
-function shape(items: ListItem[]): string[] {
+function shape(items: ListItem<TaskView>[]): string[] {
   return items.map((i) => (i.kind === 'task' ? `${i.task.id}@${i.depth}` : i.kind === 'done' ? `done ${i.tasks} ${i.first.id}..${i.last.id}@${i.depth}` : `more ${i.tasks}`));
 }
 

@@ -1,0 +1,67 @@
+// .aura/state/status-cache.json: what `aura status` shows of a stopped run (progress/status-digest.ts),
+// written by the daemon as it stops, so that reading a 20,000-task run does not mean parsing all of
+// it. Trusted only while it provably describes the files on disk: its header records state.json's
+// and the journal's inode, size and mtime as they were when it was written, and a checksum of its
+// body. Any later write (a new daemon, a crash recovery, an edit by hand, `aura clean`) changes one
+// of them and the cache is ignored; so is a cache that is missing, damaged or from another version.
+// The reader never writes: a read-only command leaves .aura as it found it.
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import { writeFileAtomic } from '../util/atomic.js';
+import type { Layout } from './layout.js';
+
+const VERSION = 1;
+
+interface Stamp {
+  ino: number;
+  size: number;
+  mtimeMs: number;
+}
+
+function stampOf(file: string): Stamp | null {
+  try {
+    const s = statSync(file);
+    return { ino: s.ino, size: s.size, mtimeMs: s.mtimeMs };
+  } catch {
+    return null;
+  }
+}
+
+function sameStamp(recorded: unknown, now: Stamp | null): boolean {
+  if (now === null || typeof recorded !== 'object' || recorded === null) return false;
+  const r = recorded as Partial<Stamp>;
+  return r.ino === now.ino && r.size === now.size && r.mtimeMs === now.mtimeMs;
+}
+
+const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
+
+/** The daemon, as it stops, after its last save: `body` describes state.json and the journal as they are now. */
+export async function writeStatusCache(layout: Layout, body: string): Promise<void> {
+  const state = stampOf(layout.stateFile);
+  const journal = stampOf(layout.journalFile);
+  if (!state || !journal) return;
+  const header = { v: VERSION, state, journal, sha256: sha256(body) };
+  await writeFileAtomic(layout.statusCacheFile, `${JSON.stringify(header)}\n${body}\n`);
+}
+
+/** The cache's body when it is whole and state.json and the journal are still what it describes; else null. */
+export function readStatusCache(layout: Layout): string | null {
+  let text: string;
+  try {
+    text = readFileSync(layout.statusCacheFile, 'utf8');
+  } catch {
+    return null; // none (never stopped cleanly, or an older aura)
+  }
+  const nl = text.indexOf('\n');
+  if (nl < 0) return null;
+  let header: Record<string, unknown>;
+  try {
+    header = JSON.parse(text.slice(0, nl)) as Record<string, unknown>;
+  } catch {
+    return null;
+  }
+  const body = text.slice(nl + 1).replace(/\n$/, '');
+  if (typeof header !== 'object' || header === null || header.v !== VERSION || header.sha256 !== sha256(body)) return null;
+  if (!sameStamp(header.state, stampOf(layout.stateFile)) || !sameStamp(header.journal, stampOf(layout.journalFile))) return null;
+  return body;
+}
