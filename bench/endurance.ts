@@ -114,7 +114,7 @@ export async function benchEndurance(o: BenchOptions): Promise<Section> {
       notes: [
         `${xs.length} samples; the first ${warm} (a fifth) are warm-up.`,
         probe
-          ? `${mem.length} heap samples after warm-up, each after a forced full GC (memory-probe.mjs; BENCH_ENDURANCE_HEAP=0 leaves it out).`
+          ? `${mem.length} heap samples after warm-up, each after a forced full GC (memory-probe.mjs). That GC also frees what the daemon alone would keep in its old generation until V8's next full GC (tens of minutes apart when idle), so RSS creeps less than without the probe (BENCH_ENDURANCE_HEAP=0).`
           : 'heap probe left out (BENCH_ENDURANCE_HEAP=0): RSS as the daemon runs on its own.',
       ],
     };
