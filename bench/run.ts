@@ -10,6 +10,7 @@
 //   BENCH_IDLE_SECONDS   idle window, also the watchdog's 1 Hz sampling windows (default 60; 5 with --quick)
 //   BENCH_SCALE_SIZES    task counts for the scale measurement (default 200,1000,2000,5000,20000)
 //   BENCH_ENDURANCE_MINUTES  length of the endurance run (default 10; 1 with --quick); days-scale: run it long
+//   BENCH_ENDURANCE_HEAP=0   endurance without its heap probe (a forced full GC a minute, for heapUsed)
 //   BENCH_REPO_FILES     files in the worktree measurement's repository (default 10000)
 //   BENCH_AURA_BIN       measure another build of aura (e.g. an older commit's bin/aura.js) with this harness
 import { existsSync } from 'node:fs';

@@ -19,25 +19,64 @@ export interface ProcInfo {
  * Parses /proc/<pid>/stat. comm sits in parentheses and may itself contain spaces and parentheses
  * (a process may name itself `a) b (c`), so the fields are taken after the LAST `)`.
  * Returns null when the text does not have the expected shape.
+ *
+ * A scan, not a split: the watchdog parses every process on the machine once a second, and a split
+ * into ~50 strings per process was most of what the idle daemon allocated (~0.5 MB/s on 120
+ * processes), so the young generation filled every second and anything a cycle kept for a couple of
+ * seconds was promoted: the old generation, and RSS, crept up between the rare full GCs.
  */
 export function parseStat(text: string): ProcInfo | null {
   const open = text.indexOf('(');
   const close = text.lastIndexOf(')');
   if (open <= 0 || close < open) return null;
-  const pid = Number(text.slice(0, open).trim());
-  const comm = text.slice(open + 1, close);
+  const pid = intIn(text, 0, open);
   // After `)`: [0]=state [1]=ppid [2]=pgrp [3]=session ... [11]=utime [12]=stime [19]=starttime [21]=rss
-  const f = text.slice(close + 1).trim().split(/\s+/);
-  if (f.length < 22) return null;
-  const state = f[0] ?? '';
-  const nums = [f[1], f[2], f[3], f[11], f[12], f[19], f[21]].map((s) => Number(s));
+  let state = '';
+  const nums: number[] = [0, 0, 0, 0, 0, 0, 0];
+  let field = 0;
+  let i = close + 1;
+  for (; field < 22; field++) {
+    while (i < text.length && isBlank(text.charCodeAt(i))) i++;
+    if (i >= text.length) break;
+    const start = i;
+    while (i < text.length && !isBlank(text.charCodeAt(i))) i++;
+    if (field === 0) state = i - start === 1 ? text.charAt(start) : '';
+    else {
+      const slot = WANTED.indexOf(field);
+      if (slot !== -1) nums[slot] = intIn(text, start, i);
+    }
+  }
+  if (field < 22) return null;
   if (!Number.isInteger(pid) || pid <= 0 || state.length !== 1 || nums.some((n) => !Number.isInteger(n))) {
     return null;
   }
   const [ppid, pgid, sid, utimeTicks, stimeTicks, startTicks, rssPages] = nums as [
     number, number, number, number, number, number, number,
   ];
-  return { pid, comm, state, ppid, pgid, sid, utimeTicks, stimeTicks, startTicks, rssPages };
+  return { pid, comm: text.slice(open + 1, close), state, ppid, pgid, sid, utimeTicks, stimeTicks, startTicks, rssPages };
+}
+
+/** Field numbers (after the `)`) of ppid, pgrp, session, utime, stime, starttime, rss, in that order. */
+const WANTED = [1, 2, 3, 11, 12, 19, 21];
+
+function isBlank(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13);
+}
+
+/** The integer spelled by text[from, to) between optional blanks (an optional `-`, then digits); NaN otherwise. */
+function intIn(text: string, from: number, to: number): number {
+  while (from < to && isBlank(text.charCodeAt(from))) from++;
+  while (to > from && isBlank(text.charCodeAt(to - 1))) to--;
+  const negative = text.charCodeAt(from) === 45;
+  if (negative) from++;
+  if (from >= to) return Number.NaN;
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return Number.NaN;
+    n = n * 10 + d;
+  }
+  return negative ? -n : n;
 }
 
 /** NUL-separated list (cmdline, environ) → entries; the trailing NUL does not make an empty entry. */

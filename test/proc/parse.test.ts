@@ -19,6 +19,10 @@ const cases: Array<{ name: string; text: string; want: ReturnType<typeof parseSt
   { name: 'no pid', text: `(node) ${REST}`, want: null },
   { name: 'non-numeric field', text: `1 (x) S 1 2 3 0 -1 0 0 0 0 0 abc 27 0 0 20 0 1 0 65832 3133440 357`, want: null },
   { name: 'empty', text: '', want: null },
+  { name: 'digits and letters in a wanted field', text: `1 (x) S 1 2 3 0 -1 0 0 0 0 0 311 27 0 0 20 0 1 0 65832 3133440 35a7`, want: null },
+  { name: 'a state of two letters', text: `1 (x) SS${REST.slice(1)}`, want: null },
+  { name: 'blanks around the pid, tabs between fields', text: ` 1234 (node) ${REST.replaceAll(' ', '\t')}\n`, want: { pid: 1234, comm: 'node', ...expected } },
+  { name: 'a negative pid', text: `-3 (x) ${REST}`, want: null },
 ];
 
 for (const c of cases) {
