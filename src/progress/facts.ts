@@ -6,13 +6,13 @@
 import { addUsage, emptyTotals, type Totals } from '../core/budget.js';
 import { goalDone, goalTask } from '../core/tree.js';
 import type { JournalEntry, RunState, TaskState, TaskStatus } from '../store/schema.js';
-import { countTasks, listTasks, type ListItem } from './compact.js';
+import { countTasks, listTasks } from './compact.js';
 import { branchesForReview } from './git-view.js';
 import { countByStatus, overallFacts, type OverallFacts } from './overall.js';
 import { activeAttempt } from './task-view.js';
 import { taskForest, type TaskNode } from './tree.js';
 import { clip } from './format.js';
-import { ATTENTION_MAX, DECISIONS_MAX, TEXT_MAX } from './types.js';
+import { ATTENTION_MAX, DECISIONS_MAX, TEXT_MAX, type TreeListing } from './types.js';
 
 /** A task as listed: its record and its status as shown (a pending group with a worker under it is running). */
 export interface Listed {
@@ -20,19 +20,8 @@ export interface Listed {
   status: TaskStatus;
 }
 
-/** A task tree (live or removed tasks), answering for as much of it as a renderer shows. */
-export interface TaskListing {
-  /** Top-level tasks. */
-  roots: number;
-  /** Every task, subtasks included. */
-  count: number;
-  /** The ids of the first `max` top-level tasks. */
-  rootIds(max: number): string[];
-  /** Folded and cut at `max` (compact.ts). */
-  list(max: number): ListItem<Listed>[];
-  /** The whole tree (tests; not for renderers of large runs). */
-  all(): TaskNode[];
-}
+/** A task tree (live or removed tasks) as records, for viewOf to make views of what it lists. */
+export type TaskListing = TreeListing<Listed, TaskNode>;
 
 export interface WorkerFacts {
   taskId: string;

@@ -108,21 +108,25 @@ export interface TaskView {
 }
 
 /**
- * A task tree as the renderers see it. Views are made only for what is asked for, so listing 100
- * tasks of a 20,000-task run costs 100 views (issue 13).
+ * A task tree answering for as much of it as a renderer shows: `list` folds and cuts at `max`
+ * (compact.ts), so listing 100 tasks of a 20,000-task run costs 100 items (issue 13). `Item` is what
+ * a listed task is (facts.ts: its record; the view: a TaskView), `Whole` what `all()` gives.
  */
-export interface TaskList {
+export interface TreeListing<Item, Whole = Item> {
   /** Top-level tasks. */
   roots: number;
   /** Every task, subtasks included. */
   count: number;
   /** The ids of the first `max` top-level tasks. */
   rootIds(max: number): string[];
-  /** Folded and cut at `max` (compact.ts); a listed task's `children` is empty (they are items of their own). */
-  list(max: number): ListItem<TaskView>[];
-  /** Every task as a view, nested: the whole tree (tests, small runs). */
-  all(): TaskView[];
+  /** Folded and cut at `max`; a listed task's subtasks are items of their own. */
+  list(max: number): ListItem<Item>[];
+  /** The whole tree, nested (tests, small runs; not for renderers of large runs). */
+  all(): Whole[];
 }
+
+/** The task tree as the renderers see it: a view is made only for each task listed. */
+export type TaskList = TreeListing<TaskView>;
 
 export interface WorkerView {
   taskId: string;
