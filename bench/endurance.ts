@@ -1,4 +1,4 @@
-// 14. Days, not minutes: a daemon with one live worker (`sleep 7200`), a 2 s heartbeat and the
+// 14. Days, not minutes: a daemon with one live worker (`sleep 86400`), a 2 s heartbeat and the
 // watchdog polling at 1 Hz, for BENCH_ENDURANCE_MINUTES (default 10; --quick 1). Sampled every 5 s:
 // the daemon's RSS and open file descriptors, and the journal's size. Reported: the slope per hour
 // of RSS and fds after a warm-up (the first fifth), and what the journal grew per heartbeat (idle
@@ -69,10 +69,11 @@ export async function benchEndurance(o: BenchOptions): Promise<Section> {
     ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --expose-gc --import=${pathToFileURL(PROBE).href}`.trim(), BENCH_MEMORY_LOG: memLog, BENCH_MEMORY_EVERY_S: o.quick ? '10' : '60' }
     : {};
   const { project, env } = newProject(
-    { 'task.md': '# Endurance\n\n- [ ] Live\n  - id: live\n  - run: `sleep 7200`\n' },
+    { 'task.md': '# Endurance\n\n- [ ] Live\n  - id: live\n  - run: `sleep 86400`\n' },
     // A budget longer than any run here: the worker must stay live (a timeout and retry would be
-    // journal growth that is not an idle heartbeat's).
-    { AURA_WORKER_RESOURCE_POLL_SECONDS: '1', AURA_WORKER_MAX_RAM_GB: '100', AURA_TASK_BUDGET: '10080', ...probeEnv },
+    // journal growth that is not an idle heartbeat's). Stall detection is off for the same reason:
+    // a silent `sleep` is a stall suspect, and its entries are not a heartbeat's either.
+    { AURA_STALL_SECONDS: '0', AURA_WORKER_RESOURCE_POLL_SECONDS: '1', AURA_WORKER_MAX_RAM_GB: '100', AURA_TASK_BUDGET: '10080', ...probeEnv },
   );
   const d = launchDaemon(project, env, ['task.md', '--interval', '2', '--quiet']);
   const pid = d.child.pid!;
