@@ -167,6 +167,11 @@ export const SETTINGS = {
     description: 'Time limit for one `verify:` command, in seconds.',
     group: 'workers',
   }),
+  AURA_RUNNER_STANDBY: setting(boolean(), true, {
+    description:
+      "Whether one worker runner is kept started ahead of need while tasks wait, so a local worker starts within milliseconds of the decision rather than after Node's own start (true or false); false saves that idle process (~40 MB).",
+    group: 'workers',
+  }),
   AURA_LEAVE_WORKERS_ON_EXIT: setting(boolean(), false, {
     description: 'Whether workers keep running when the daemon shuts down, so the next daemon re-adopts them (true or false).',
     group: 'workers',

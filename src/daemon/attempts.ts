@@ -9,13 +9,14 @@ import { attemptDirRel, type Layout } from '../store/layout.js';
 import type { ResolvedWorker } from '../workers/registry.js';
 import type { RunnerSpec } from '../workers/runner.js';
 import { spawnMarked, type Spawned } from '../workers/spawn.js';
+import type { Spare } from '../workers/standby.js';
 import { DEFAULT_HASH_LIMITS, filesystemFence, snapshotPriors, type HashLimits } from './artifacts.js';
 import { buildBrief, guidanceFrom } from './brief.js';
 import { contractOf } from '../core/contract.js';
 import { userUmask } from '../util/umask.js';
 
 // Two levels up from src/daemon or dist/daemon is the package root; the runner always runs built.
-const RUNNER = fileURLToPath(new URL('../../dist/workers/runner-main.js', import.meta.url));
+export const RUNNER = fileURLToPath(new URL('../../dist/workers/runner-main.js', import.meta.url));
 
 export function markerFor(runId: string, taskId: string, n: number): string {
   return `${runId}:${taskId}:${n}`;
@@ -36,6 +37,8 @@ export async function prepareAttempt(
   now: Date,
   limits: HashLimits = DEFAULT_HASH_LIMITS,
   worktree: WorktreeRef | null = null,
+  /** A spare runner's marker, when one will run it (it was born with it); else the attempt's own. */
+  marker: string | null = null,
 ): Promise<Prepared> {
   const n = t.attempts.length + 1;
   const dir = attemptDirRel(t.id, n);
@@ -54,7 +57,7 @@ export async function prepareAttempt(
       dir,
       worker,
       command: t.run,
-      marker: markerFor(state.runId, t.id, n),
+      marker: marker ?? markerFor(state.runId, t.id, n),
       startedAt: now.toISOString(),
       deadline: new Date(now.getTime() + budgetMs).toISOString(),
       process: null,
@@ -89,6 +92,8 @@ export interface LaunchInput {
   /** From the watchdog's placement: `taskset -c …` and CUDA_VISIBLE_DEVICES. */
   argvPrefix: string[];
   extraEnv: Record<string, string>;
+  /** A runner already started (standby.ts) whose marker is the attempt's: handed the attempt. */
+  spare?: Spare | null;
 }
 
 export interface RunnerLaunch {
@@ -142,6 +147,13 @@ export async function prepareRunner(i: LaunchInput): Promise<RunnerLaunch> {
 
 export async function launch(i: LaunchInput): Promise<Spawned> {
   const { runner, specFile, env, attemptDirAbs: abs } = await prepareRunner(i);
+  if (i.spare) {
+    try {
+      return await i.spare.handOff(specFile, env);
+    } catch {
+      // The spare died before it took the attempt: a runner of its own, with the same marker.
+    }
+  }
   return spawnMarked({
     argv: [process.execPath, runner, specFile],
     cwd: i.layout.project,

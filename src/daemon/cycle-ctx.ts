@@ -8,6 +8,7 @@ import type { HashLimits } from './artifacts.js';
 import type { NotifierPort, PoolPort, WatchdogPort } from './ports.js';
 import type { RunBook } from './run-book.js';
 import type { GitPort } from '../git/lock.js';
+import type { RunnerStandby } from '../workers/standby.js';
 
 export interface CycleCtx {
   book: RunBook;
@@ -30,6 +31,8 @@ export interface CycleCtx {
   killed: Set<string>;
   /** The project's git (issue 14): one lock for worktree adds, commits and merges. */
   git: GitPort;
+  /** A runner started ahead of the next local worker (issue 13); null when off or in tests with fakes. */
+  standby: Pick<RunnerStandby, 'prime' | 'take' | 'release' | 'close'> | null;
 }
 
 export function hashLimits(c: Config): HashLimits {

@@ -10,7 +10,10 @@ import type { TaskState } from '../store/schema.js';
 import { Watchdog } from '../watchdog/index.js';
 import type { Spawned } from '../workers/spawn.js';
 import type { StopResult } from '../workers/tree-kill.js';
-import type { LaunchInput } from './attempts.js';
+import { RUNNER, type LaunchInput } from './attempts.js';
+import path from 'node:path';
+import type { Layout } from '../store/layout.js';
+import { RunnerStandby } from '../workers/standby.js';
 import type { Config } from '../config/schema.js';
 import { eventBase, type CycleCtx } from './cycle-ctx.js';
 import { ExecutorRouter } from '../executors/router.js';
@@ -27,6 +30,8 @@ export interface Ports {
   stalls: Pick<StallMonitor, 'start' | 'close' | 'isSuspect'>;
   notifier: NotifierPort;
   launch?: (i: LaunchInput) => Promise<Spawned>;
+  /** The spare runner (issue 13): none with AURA_RUNNER_STANDBY=false, nor with a test's own launch. */
+  standby: CycleCtx['standby'];
   /** A task reached a status a person may need to hear about. */
   attention(t: TaskState): void;
   goalDone(): void;
@@ -35,6 +40,7 @@ export interface Ports {
 
 export interface PortDeps {
   config: Config;
+  layout: Layout;
   env: NodeJS.ProcessEnv;
   log: (line: string) => void;
   wake: (reason: string) => void;
@@ -105,11 +111,18 @@ export function createPorts(d: PortDeps, hooks: { book: RunBook; onExit: (e: Wor
         void pool.stop(task, reason);
       },
     });
+  const standby =
+    given.standby !== undefined
+      ? given.standby
+      : given.launch || !d.config.AURA_RUNNER_STANDBY
+        ? null
+        : new RunnerStandby({ runner: RUNNER, cwd: d.layout.project, logFile: path.join(d.layout.logsDir, 'runner-standby.log'), runId: () => b.state.runId, env: d.env });
   return {
     pool,
     watchdog,
     stalls,
     notifier,
+    standby,
     ...(given.launch ? { launch: given.launch } : {}),
     // People hear when a task needs them: failed, or blocked for a reason only a person can fix (no
     // worker, refused credentials). Blocks that follow from another task's failure would only echo it.

@@ -23,7 +23,6 @@ import type { Layout } from '../store/layout.js';
 import type { RunState, TaskState } from '../store/schema.js';
 import type { StateStore } from '../store/state-store.js';
 import type { Totals } from '../core/budget.js';
-import { resourceLine } from '../watchdog/index.js';
 import { checkBudget, reviewSpend } from './budget-step.js';
 import { initCycle, type InitInput } from './cycle-init.js';
 import { Notes, type CycleCtx } from './cycle-ctx.js';
@@ -33,14 +32,15 @@ import { EvidenceJobs } from './evidence-jobs.js';
 import type { LlmPlanner } from './llm-planner.js';
 import { ModelStep } from './model-step.js';
 import { PlanStep } from './plan-step.js';
-import { answerRequests, type OperatorRequest } from './operator.js';
+import { answerRequests, operatorHostOf, type OperatorRequest } from './operator.js';
 import type { WorkerExit } from './pool.js';
 import type { DaemonInfoFn } from './render.js';
 import { Renderer } from './renderer.js';
 import { RunBook } from './run-book.js';
-import { spawnTask, startByRules, type SpawnDeps } from './spawn-step.js';
+import { spawnTask, startByRules, tendSpare, type SpawnDeps } from './spawn-step.js';
 import { TaskFileTracker } from './taskfile-tracker.js';
 import { takeExit } from './worker-end.js';
+import { resourceLines } from './watchdog-steps.js';
 
 export interface CycleDeps {
   layout: Layout;
@@ -118,6 +118,7 @@ export class Cycle {
       pool: this.ports.pool,
       watchdog: this.ports.watchdog,
       notifier: this.ports.notifier,
+      standby: this.ports.standby,
       notes: new Notes(),
       killed: new Set(),
       git: newGitPort(),
@@ -165,7 +166,7 @@ export class Cycle {
 
     // gather. A person's request is answered only once its effect is on disk: a crash right after
     // the answer must not lose what they were told was done.
-    await answerRequests(this.operatorHost, this.requests.splice(0), () => b.commit());
+    await answerRequests(operatorHostOf(this.x, (id) => this.taskFile.renamedFrom(id)), this.requests.splice(0), () => b.commit());
     await this.taskFile.gather();
     for (const e of this.exits.splice(0)) await takeExit(this.x, this.evidence, e);
     this.evidence.take();
@@ -198,6 +199,7 @@ export class Cycle {
       modelPlans: this.llm !== null,
     });
     if (outcome === 'done') this.goalDone();
+    tendSpare(this.x, this.draining);
     // Nothing in flight: a good moment for the snapshot (the next cycle may be hours away).
     await b.commit({ idle: busy === 0 });
     // Counted again after the commit's awaits: an exit reported meanwhile is still to be taken.
@@ -236,9 +238,7 @@ export class Cycle {
 
   /** Live resource lines per running task, from the watchdog's last polls. */
   resources(): Record<string, string> {
-    const out: Record<string, string> = {};
-    for (const w of this.watchdog.snapshot().workers) out[w.taskId] = resourceLine(w);
-    return { ...out, ...(this.pool.remoteResources?.() ?? {}) };
+    return resourceLines(this.watchdog, this.pool);
   }
 
   request(r: OperatorRequest): void {
@@ -258,22 +258,19 @@ export class Cycle {
     this.x.notes.add(msg);
   }
 
-  private readonly operatorHost = {
-    state: () => this.book.state,
-    put: (t: TaskState, to: TaskState['status'], reason: string, patch?: Partial<TaskState>) => this.book.put(t, to, reason, patch),
-    journal: (d: Parameters<RunBook['record']>[0]) => this.book.record(d),
-    stopWorker: (task: string, reason: string) => void this.pool.stop(task, reason),
-    killed: () => this.x.killed,
-    renamedFrom: (id: string) => this.taskFile.renamedFrom(id),
-  };
-
   async stopAllWorkers(reason: string, graceMs: number): Promise<void> {
     this.draining = true;
-    await Promise.all([this.pool.stopAll(reason, graceMs), this.evidence.stopAll(graceMs)]);
+    await Promise.all([this.pool.stopAll(reason, graceMs), this.evidence.stopAll(graceMs), this.closeStandby()]);
+  }
+
+  /** The spare runner gone for good (before the exit sweep looks for anything of this run). */
+  async closeStandby(): Promise<void> {
+    await this.ports.standby?.close();
   }
 
   detachWorkers(): void {
     this.draining = true;
+    void this.closeStandby();
     this.evidence.detach();
     this.pool.detachAll();
   }
@@ -288,6 +285,7 @@ export class Cycle {
     if (!leaveWorkers) for (const e of this.exits.splice(0)) await takeExit(this.x, this.evidence, e);
     this.stalls.close();
     this.watchdog.close();
+    await this.closeStandby();
     await this.ports.notifier.close();
     if (leaveWorkers) this.pool.detachAll();
     this.pool.close?.();

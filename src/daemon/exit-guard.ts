@@ -17,6 +17,7 @@ export async function stopWorkersForExit(c: Cycle | null, graceMs: number, log: 
 export async function sweepLeftovers(c: Cycle | null, log: (line: string) => void): Promise<void> {
   if (!c) return;
   try {
+    await c.closeStandby(); // the spare runner carries the run's id too, and is no leftover
     const r = await stopTree(null, c.state.runId, { graceMs: 1000, key: RUN_KEY });
     if (r.signalled > 0) log(`found ${r.signalled} process(es) of this run still alive at exit and stopped them${r.survivors.length ? `; PIDs ${r.survivors.join(', ')} survive SIGKILL` : ''}`);
   } catch (err) {

@@ -2,6 +2,7 @@
 // the shell that asked with what was done (or why not) and journals it.
 import type { JournalDraft } from '../core/transitions.js';
 import type { RunState, TaskState } from '../store/schema.js';
+import type { CycleCtx } from './cycle-ctx.js';
 
 /** A person's request from another shell, applied at the start of a cycle. */
 export interface OperatorRequest {
@@ -20,6 +21,18 @@ export interface OperatorHost {
   killed(): Set<string>;
   /** The current id of a task task.md renamed to `id` while it ran (the rename waits), or null. */
   renamedFrom?(id: string): string | null;
+}
+
+/** The cycle's side of a request: its run book, its pool, and task.md's pending renames. */
+export function operatorHostOf(x: CycleCtx, renamedFrom: (id: string) => string | null): OperatorHost {
+  return {
+    state: () => x.book.state,
+    put: (t, to, reason, patch) => x.book.put(t, to, reason, patch),
+    journal: (d) => x.book.record(d),
+    stopWorker: (task, reason) => void x.pool.stop(task, reason),
+    killed: () => x.killed,
+    renamedFrom,
+  };
 }
 
 /** Applies the requests, then answers each once its effect is on disk (commit). */

@@ -3,10 +3,12 @@
 // daemon adopt or reap it), the runner launched, and the pool and watchdog told.
 import os from 'node:os';
 import path from 'node:path';
-import type { Attempt, TaskState } from '../store/schema.js';
+import type { Attempt, TaskState, WorktreeRef } from '../store/schema.js';
 import type { CgroupSupport } from '../watchdog/index.js';
 import { scopeArgv, scopeLimits } from '../watchdog/index.js';
-import { resolveWorker } from '../workers/registry.js';
+import { resolveWorker, type ResolvedWorker } from '../workers/registry.js';
+import type { Spare } from '../workers/standby.js';
+import { spareWanted } from '../core/standby-policy.js';
 import type { Spawned } from '../workers/spawn.js';
 import { launch, prepareAttempt, type LaunchInput } from './attempts.js';
 import { hashLimits, type CycleCtx } from './cycle-ctx.js';
@@ -70,7 +72,28 @@ export async function spawnTask(x: CycleCtx, deps: SpawnDeps, t0: TaskState): Pr
     x.log(msg);
     return;
   }
-  const { attempt, brief } = await prepareAttempt(L, b.state, t0, worker.name, budgetMs, x.clock.now(), hashLimits(x.config), worktree);
+  // A spare runner, if one is waiting: its marker is the attempt's, so it goes into the record below.
+  const spare = x.standby?.take() ?? null;
+  try {
+    await startAttempt(x, deps, t0, worker, budgetMs, worktree, spare);
+  } finally {
+    spare?.dismiss(); // unless it was handed the attempt
+    // Ready for the next start, while another task waits (its Node start overlaps this worker's).
+    tendSpare(x);
+  }
+}
+
+/** The spare runner started, or ended, as the run now needs (core/standby-policy.ts). */
+export function tendSpare(x: CycleCtx, draining = false): void {
+  if (!x.standby) return;
+  if (spareWanted(x.book.index.countsByStatus(), x.book.state.pause !== null, draining)) x.standby.prime();
+  else void x.standby.release();
+}
+
+async function startAttempt(x: CycleCtx, deps: SpawnDeps, t0: TaskState, worker: ResolvedWorker, budgetMs: number, worktree: WorktreeRef | null, spare: Spare | null): Promise<void> {
+  const b = x.book;
+  const L = x.layout;
+  const { attempt, brief } = await prepareAttempt(L, b.state, t0, worker.name, budgetMs, x.clock.now(), hashLimits(x.config), worktree, spare?.marker ?? null);
   let t = b.put(t0, 'running', `attempt ${attempt.n} started (${worker.name} worker)`, { attempts: [...t0.attempts, attempt], notBefore: null });
   await b.commit();
   try {
@@ -87,6 +110,7 @@ export async function spawnTask(x: CycleCtx, deps: SpawnDeps, t0: TaskState): Pr
       config: x.config,
       argvPrefix: [...scopePrefix(x, deps.cgroup, t.id, attempt.n), ...place.argvPrefix],
       extraEnv: place.env,
+      spare,
     }).catch((err: unknown) => {
       x.watchdog.untrack(t.id);
       throw err;

@@ -5,10 +5,18 @@ import { judgedBy } from '../core/contract.js';
 import { judge, roundBaseline } from '../core/evidence.js';
 import { currentAttempt, WATCHDOG_PREFIX } from '../core/tree.js';
 import type { Attempt, TaskState } from '../store/schema.js';
-import type { KillVerdict } from '../watchdog/index.js';
+import { resourceLine, type KillVerdict, type Watchdog } from '../watchdog/index.js';
+import type { PoolPort } from './ports.js';
 import { gatherArtifacts } from './artifacts.js';
 import { eventBase, hashLimits, type CycleCtx } from './cycle-ctx.js';
 import { resourceFixSubtask, watchdogEscalation } from './resource-fix.js';
+
+/** Live resource lines per running task, from the watchdog's last polls (and a batch system's). */
+export function resourceLines(watchdog: Pick<Watchdog, 'snapshot'>, pool: Pick<PoolPort, 'remoteResources'>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const w of watchdog.snapshot().workers) out[w.taskId] = resourceLine(w);
+  return { ...out, ...(pool.remoteResources?.() ?? {}) };
+}
 
 /** A sustained violation: record the figures on the attempt and stop the tree. */
 export function watchdogKill(x: CycleCtx, task: string, v: KillVerdict): void {

@@ -67,6 +67,11 @@ function writeRecord(file: string, data: string): void {
   }
 }
 
+/** A spare runner (runner-main --standby) loads the agent stream parsers while it waits. */
+export async function preload(): Promise<void> {
+  await import('./agents/index.js');
+}
+
 async function parserFor(backend: string): Promise<StreamParser> {
   if (backend === 'shell' || backend === 'custom') return textParser();
   const { backends } = await import('./agents/index.js');

@@ -91,6 +91,7 @@ const CASES: Record<SettingKey, { wrong: string; outOfRange: string; valid: [str
   AURA_ARTIFACT_HASH_MAX_MB: { wrong: 'lots', outOfRange: '-1', valid: ['0', 0] },
   AURA_TASKFILE_DEBOUNCE_MS: { wrong: '100ms', outOfRange: '10001', valid: ['0', 0] },
   AURA_LEAVE_WORKERS_ON_EXIT: { wrong: 'maybe', outOfRange: '2', valid: ['YES', true] },
+  AURA_RUNNER_STANDBY: { wrong: 'sometimes', outOfRange: '3', valid: ['no', false] },
   AURA_WORKTREES: { wrong: '1', outOfRange: 'always', valid: ['ON', 'on'] },
   AURA_MERGE: { wrong: '1', outOfRange: 'squash', valid: ['Branch', 'branch'] },
   AURA_WORKTREE_COPY: { wrong: '.env, .npmrc', outOfRange: ',', valid: ['.env,config/local.json', '.env,config/local.json'] },
