@@ -183,9 +183,29 @@ export function markedProcesses(dir: string, runIds: ReadonlySet<string>): Marke
   return out;
 }
 
+const SPARE_GRACE_MS = 5000;
+
+function running(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+/** Waits (synchronously: the checks are) until the process is gone, for at most `ms`. */
+function goneWithin(pid: number, ms: number): boolean {
+  const end = Date.now() + ms;
+  const tick = new Int32Array(new SharedArrayBuffer(4));
+  while (running(pid) && Date.now() < end) Atomics.wait(tick, 0, 0, 25);
+  return !running(pid);
+}
+
 /**
  * Invariant 4. With the daemon gone (killed), a worker may run on, but only for a task the state
- * says is running on that very attempt; with the daemon finished (`clean`), nothing may be left.
+ * says is running on that very attempt, and a spare runner only until it sees its daemon gone; with
+ * the daemon finished (`clean`), nothing may be left.
  */
 export function checkMarkers(ctx: Ctx, dir: string, state: RunState | null, where: string, opts: { clean?: boolean; runIds?: Iterable<string> } = {}): void {
   const runIds = new Set(opts.runIds ?? []);
@@ -198,6 +218,9 @@ export function checkMarkers(ctx: Ctx, dir: string, state: RunState | null, wher
     }
     const owner = state && Object.values(state.tasks).find((t) => t.attempts.some((a) => a.marker === p.marker || p.marker?.startsWith(`${state.runId}:${t.id}:`)));
     const live = owner && ['running', 'verifying'].includes(owner.status);
+    // A spare runner never handed an attempt (its marker is no attempt's) exits when its daemon's
+    // end of the pipe closes: soon after the kill, not at the very moment.
+    if (!owner && p.cmd.includes('runner-main.js --standby') && goneWithin(p.pid, SPARE_GRACE_MS)) continue;
     if (!live) ctx.violate(`process ${p.pid} (${p.cmd}) with marker ${p.marker} is alive but its task is ${owner ? owner.status : 'unknown'} ${where}`);
   }
 }
