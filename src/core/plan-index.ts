@@ -24,6 +24,11 @@ interface Ready {
   key: number[];
 }
 
+/** Pending, and no group: a task a worker would be started for (a group is judged by its subtasks). */
+export function waitingLeaf(t: Pick<TaskState, 'status' | 'children'>): boolean {
+  return t.status === 'pending' && t.children.length === 0;
+}
+
 function keyLess(a: number[], b: number[]): boolean {
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i]! < b[i]!;
@@ -66,6 +71,8 @@ export class PlanIndex {
   private kids = new ChildTally();
   /** Spender name → how many task contributions name it (taskSpenders). */
   private spenders = new Map<string, number>();
+  /** Leaves waiting to start (waitingLeaf): what a worker would be started for. */
+  private waiting = 0;
 
   /** Everything from scratch: at start, after task.md was applied, after recovery. */
   rebuild(state: RunState): void {
@@ -80,8 +87,10 @@ export class PlanIndex {
     this.due.clear();
     this.kids.rebuild(state);
     this.spenders.clear();
+    this.waiting = 0;
     for (const t of Object.values(state.tasks)) {
       this.spend(t, +1);
+      if (waitingLeaf(t)) this.waiting += 1;
       if (t.status !== 'archived') this.counts[t.status] += 1;
       this.addUsage(t);
       for (const n of t.needs) this.need(n, t.id);
@@ -94,6 +103,7 @@ export class PlanIndex {
   update(state: RunState, before: TaskState | undefined, after: TaskState): void {
     if (before && before.status !== 'archived') this.counts[before.status] -= 1;
     if (after.status !== 'archived') this.counts[after.status] += 1;
+    this.waiting += (waitingLeaf(after) ? 1 : 0) - (before && waitingLeaf(before) ? 1 : 0);
     if (before !== after) this.addUsage(after);
     if (before) this.spend(before, -1);
     this.spend(after, +1);
@@ -168,6 +178,11 @@ export class PlanIndex {
     let live = 0;
     for (const s of TASK_STATUSES) if (s !== 'archived') live += this.counts[s];
     return live > 0 && this.counts.done === live;
+  }
+
+  /** Tasks pending with no subtasks: each would get a worker of its own when it starts. */
+  get waitingLeaves(): number {
+    return this.waiting;
   }
 
   countsByStatus(): Readonly<Record<TaskStatus, number>> {

@@ -86,7 +86,7 @@ export async function spawnTask(x: CycleCtx, deps: SpawnDeps, t0: TaskState): Pr
 /** The spare runner started, or ended, as the run now needs (core/standby-policy.ts). */
 export function tendSpare(x: CycleCtx, draining = false): void {
   if (!x.standby) return;
-  if (spareWanted(x.book.index.countsByStatus(), x.book.state.pause !== null, draining)) x.standby.prime();
+  if (spareWanted(x.book.index.waitingLeaves, x.book.state.pause !== null, draining, x.config.AURA_EXECUTOR === 'local')) x.standby.prime();
   else void x.standby.release();
 }
 

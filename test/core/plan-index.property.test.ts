@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { PlanIndex } from '../../src/core/plan-index.js';
+import { PlanIndex, waitingLeaf } from '../../src/core/plan-index.js';
 import { planRules, type PlanContext } from '../../src/core/rules-planner.js';
 import { transition } from '../../src/core/transitions.js';
 import { GOAL_ID } from '../../src/core/tree.js';
@@ -79,6 +79,7 @@ describe('PlanIndex', () => {
           const got = index.plan(state, ctx());
           assert.deepEqual(got, want, `${label}: the index planned differently`);
           for (const def of ['claude', 'gemini']) assert.deepEqual(index.agentsInUse(def), agentBackendsInUse(Object.values(state.tasks), def), `${label}: spenders (default ${def})`);
+          assert.equal(index.waitingLeaves, Object.values(state.tasks).filter(waitingLeaf).length, `${label}: leaves waiting to start`);
           assert.equal(index.goalDone(), Object.values(state.tasks).every((t) => t.status === 'done' || t.status === 'archived') && Object.values(state.tasks).some((t) => t.status !== 'archived'));
           // Apply the bookkeeping as the daemon does.
           for (const a of got.actions) {
