@@ -5,6 +5,7 @@
 //   - peak RSS (VmHWM) of the daemon, and wall time;
 //   - `aura status` and `aura status --json` wall time on the finished project.
 // Sizes: BENCH_SCALE_SIZES (default 200,1000,2000,5000,20000; --quick 200,1000).
+import os from 'node:os';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { auraArgv, launchDaemon, newProject, sampleProc, spawnTimed, stopDaemon, type BenchOptions, type ProcSample } from './harness.js';
 import { dist, type Row, type Section } from './report.js';
@@ -85,7 +86,7 @@ export async function runScale(n: number, o: Pick<BenchOptions, 'log'>, statusRu
     if (Date.now() > nextLog) {
       const ticks = last?.ticks ?? 0;
       const perTask = counter.done > windowStart.done ? `${(((ticks - windowStart.ticks) * TICK_MS) / (counter.done - windowStart.done)).toFixed(1)} ms daemon CPU per task in this window` : 'none finished in this window';
-      o.log(`  … ${n} tasks: ${counter.done} done after ${Math.round((Date.now() - t0) / 1000)} s; ${perTask}`);
+      o.log(`  … ${n} tasks: ${counter.done} done after ${Math.round((Date.now() - t0) / 1000)} s; ${perTask} (load ${os.loadavg()[0]!.toFixed(1)})`);
       windowStart = { ticks, done: counter.done };
       nextLog = Date.now() + 30_000;
     }
