@@ -1,6 +1,7 @@
 // Replaying journal entries over a snapshot (the contract is in replay.ts). This part is zod-free so
 // that `aura status` can replay the journal's tail without loading the schemas (the daemon validated
 // everything it journaled); the validating replay passes in checks built from the real schemas.
+import { renameTask } from '../core/rename.js';
 import type { JournalEntry, RunState, TaskState } from './schema.js';
 
 export const REPLAYABLE_FIELDS = [
@@ -70,6 +71,10 @@ export function replayWith(state: RunState, entries: readonly JournalEntry[], ch
     if (data.task !== undefined) {
       const r = check.task(data.task);
       if (r.ok) {
+        // A task.md rename journals the renamed task alone: its parent, children and dependents
+        // follow here as they did in the daemon (core/rename.ts).
+        const from = data.renamedFrom;
+        if (typeof from === 'string' && from !== r.value.id && next.tasks[from] && !next.tasks[r.value.id]) next.tasks = renameTask(next.tasks, from, r.value.id);
         next.tasks[r.value.id] = r.value;
         tasks++;
         changed = true;

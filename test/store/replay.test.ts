@@ -32,6 +32,36 @@ const cases: Array<{ name: string; run: () => void }> = [
     },
   },
   {
+    // The daemon renames with core/rename.ts and journals the renamed task alone: replay must do the
+    // rest, or a crash before the next snapshot brings the old id back beside the new one (issue 13's
+    // full suite caught a reader seeing both).
+    name: 'a rename entry (data.renamedFrom) moves the task to its new id, with its parent, children and dependents',
+    run: () => {
+      const tasks = {
+        goal: makeTask('goal', { children: ['a', 'b'] }),
+        a: makeTask('a', { parent: 'goal', children: ['a1'], status: 'done' }),
+        a1: makeTask('a1', { parent: 'a' }),
+        b: makeTask('b', { parent: 'goal', needs: ['a'] }),
+      };
+      const renamed = makeTask('a2', { parent: 'goal', children: ['a1'], status: 'done' });
+      const r = replayJournal(makeState({ tasks, roots: ['goal'] }), [entry(1, { kind: 'status', task: 'a2', data: { task: renamed, renamedFrom: 'a' } })]);
+      assert.equal(r.state.tasks.a, undefined, 'the old id is gone');
+      assert.equal(r.state.tasks.a2?.status, 'done');
+      assert.deepEqual(r.state.tasks.goal?.children, ['a2', 'b']);
+      assert.equal(r.state.tasks.a1?.parent, 'a2');
+      assert.deepEqual(r.state.tasks.b?.needs, ['a2']);
+    },
+  },
+  {
+    name: 'a rename entry whose old id is already gone (replayed twice, or never there) just upserts',
+    run: () => {
+      const tasks = { goal: makeTask('goal', { children: ['a2'] }), a2: makeTask('a2', { parent: 'goal' }) };
+      const r = replayJournal(makeState({ tasks, roots: ['goal'] }), [entry(1, { data: { task: makeTask('a2', { parent: 'goal', status: 'done' }), renamedFrom: 'a' } })]);
+      assert.deepEqual(Object.keys(r.state.tasks).sort(), ['a2', 'goal']);
+      assert.equal(r.state.tasks.a2?.status, 'done');
+    },
+  },
+  {
     name: 'top-level fields are set from data.state; other keys are ignored',
     run: () => {
       const r = replayJournal(makeState(), [
