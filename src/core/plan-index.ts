@@ -73,6 +73,8 @@ export class PlanIndex {
   private spenders = new Map<string, number>();
   /** Leaves waiting to start (waitingLeaf): what a worker would be started for. */
   private waiting = 0;
+  /** Places were renumbered (a child removed): the ready heap's keys are stale until re-keyed. */
+  private rekey = false;
 
   /** Everything from scratch: at start, after task.md was applied, after recovery. */
   rebuild(state: RunState): void {
@@ -88,6 +90,7 @@ export class PlanIndex {
     this.kids.rebuild(state);
     this.spenders.clear();
     this.waiting = 0;
+    this.rekey = false;
     for (const t of Object.values(state.tasks)) {
       this.spend(t, +1);
       if (waitingLeaf(t)) this.waiting += 1;
@@ -117,6 +120,7 @@ export class PlanIndex {
       after.children.forEach((c, i) => {
         if (!appendsOnly || !known.has(c)) this.pos.set(c, i);
       });
+      if (before && !appendsOnly) this.rekey = true;
     }
     this.dirty.add(after.id);
     if (after.parent) this.dirty.add(after.parent);
@@ -133,6 +137,7 @@ export class PlanIndex {
   plan(state: RunState, ctx: PlanContext): Plan {
     const now = ctx.now.getTime();
     while (this.due.size && this.due.peek()!.at <= now) this.dirty.add(this.due.pop()!.id);
+    if (this.rekey) this.rekeyReady(state);
     const actions: Action[] = [];
     ctx = { ...ctx, childrenOf: (t) => this.kids.verdict(state, t, (id) => this.pos.get(id)) };
     const dirty = [...this.dirty].map((id) => state.tasks[id]).filter((t): t is TaskState => !!t && t.status !== 'archived');
@@ -220,6 +225,20 @@ export class PlanIndex {
       return new Date(top.at);
     }
     return null;
+  }
+
+  /** Every ready task again under its current place (rare: only after a child was removed). */
+  private rekeyReady(state: RunState): void {
+    this.rekey = false;
+    const ids: string[] = [];
+    while (this.ready.size) ids.push(this.ready.pop()!.id);
+    this.inReady.clear();
+    for (const id of ids) {
+      const t = state.tasks[id];
+      if (!t) continue;
+      this.inReady.add(id);
+      this.ready.push({ id, key: this.keyOf(state, t) });
+    }
   }
 
   private need(dep: string, id: string): void {

@@ -125,6 +125,27 @@ describe('PlanIndex', () => {
     );
   });
 
+  it('starts in file order after a task left its parent (places renumbered; found by the property above)', () => {
+    // goal: t0 (a group, t9 needs it), t7, t9. With t0 archived, t7 comes before t9.
+    const tasks = [makeTask(GOAL_ID, { title: 'goal' }), makeTask('t0', { parent: GOAL_ID, run: 'true' }), makeTask('t1', { parent: 't0', run: 'true' })];
+    tasks.push(makeTask('t7', { parent: GOAL_ID, run: 'true' }), makeTask('t9', { parent: GOAL_ID, needs: ['t0'], run: 'true' }));
+    let state = makeState(tasks, { roots: [GOAL_ID] });
+    const index = new PlanIndex();
+    index.rebuild(state);
+    const ctx: PlanContext = { now: new Date('2026-01-01T00:00:00Z'), maxConcurrent: 1, workerProblem: () => null, leaveUnrunnable: false };
+    index.plan(state, ctx);
+    const set = (t: TaskState) => {
+      const before = state.tasks[t.id];
+      state = { ...state, tasks: { ...state.tasks, [t.id]: t } };
+      index.update(state, before, t);
+    };
+    for (const id of ['t0', 't1']) set({ ...state.tasks[id]!, status: 'archived' });
+    const goal = state.tasks[GOAL_ID]!;
+    set({ ...goal, children: goal.children.filter((c) => c !== 't0') });
+    assert.deepEqual(index.plan(state, ctx), planRules(state, ctx));
+    assert.deepEqual(index.plan(state, ctx).actions.map((a) => a.task), ['t7']);
+  });
+
   it('keeps the usage of finished attempts as tasks change', () => {
     const state = makeState([makeTask(GOAL_ID), makeTask('a', { parent: GOAL_ID })], { roots: [GOAL_ID] });
     const index = new PlanIndex();
