@@ -139,7 +139,10 @@ function alive(s: Live): boolean {
 
 async function handOff(s: Live, specFile: string, env: NodeJS.ProcessEnv): Promise<Spawned> {
   const ref = s.ref;
-  if (!ref) throw new Error('the spare runner never started');
+  if (!ref || !alive(s)) throw new Error('the spare runner is gone');
+  // Past this point a spare killed meanwhile may still take the bytes into its pipe (its threads can
+  // outlive its main one for a moment): then its end shows as a worker gone without an exit record,
+  // and the attempt is retried like any runner's that died.
   const msg: HandOff = { spec: specFile, env: env as Record<string, string> };
   await new Promise<void>((resolve, reject) => {
     s.child.stdin.write(JSON.stringify(msg), (err) => (err ? reject(err) : resolve()));

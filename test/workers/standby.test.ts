@@ -143,7 +143,8 @@ describe('spare runner', () => {
     const [pid] = pidsWithEnv(`${MARKER_KEY}=${spare.marker}`);
     assert.ok(pid, 'the spare carries its marker');
     process.kill(pid, 'SIGKILL');
-    await waitFor('the spare gone', () => gone(pid), 5_000);
+    // Reaped, not only a zombie: a killed process's other threads may hold its pipe a moment longer.
+    await waitFor('the spare reaped', () => !existsSync(`/proc/${pid}`), 5_000);
     const a = attemptDir(dir, 'exit 0');
     await assert.rejects(spare.handOff(path.join(a, 'runner.json'), { PATH: process.env.PATH! }));
     assert.equal(pidsWithEnv(`${RUN_KEY}=${runId}`).length, 0);
