@@ -53,6 +53,6 @@ export async function benchSpawn(o: BenchOptions): Promise<Section> {
   return {
     title: '13. spawn decision → worker process running',
     rows,
-    notes: [`${n} steps a run; the first step of each includes the daemon's first spawn (no spare yet).`],
+    notes: [`${n} steps a run; the first spare is started as the daemon starts, so the first step may find it still starting.`],
   };
 }

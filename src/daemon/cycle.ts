@@ -155,6 +155,7 @@ export class Cycle {
       modelClient: this.d.modelClient,
     });
     this.spawnDeps.cgroup = r.cgroup;
+    tendSpare(this.x); // booting while the first cycle plans
   }
 
   async run(reasons: string[], o: { draining: boolean }, started: (cycle: number) => void): Promise<CycleResult> {
