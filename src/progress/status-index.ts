@@ -8,7 +8,7 @@
 //     shown (a pending group above it may now show running);
 //   - a change of the tree's shape (a new task, one removed from task.md or back, other children, a
 //     new parent, new roots, a whole new state) rebuilds it all with the same taskForest the walk
-//     uses: rare while a run works through its tasks.
+//     uses: rare while a run works through its tasks, and about as costly as two walks.
 // The facts come out exactly as factsOf's (a property test checks every field and the text), in the
 // same order: workers and failures in tree order, branches and usage in the task map's order.
 // The facts returned share the tree's nodes: use them before the next call. Pure data, no I/O.
@@ -23,18 +23,19 @@ import { ATTENTION_MAX, STATUS_ORDER } from './types.js';
 /** How far up a running worker can make a pending group show running (effectiveStatus's depth). */
 const MAX_DEPTH = 64;
 
-interface Shape {
-  forest: TaskForest;
-  /** Every task's node (all but the goal while its line is the goal), live and archived. */
-  node: Map<string, TaskNode>;
-  /** A node's place in tree order: the live tree, then the archived one. */
-  order: Map<string, number>;
-  /** Task id → the tasks whose children list it. */
-  holders: Map<string, string[]>;
-  goalLine: string | null;
-  /** Live tasks the roots reach (goalDone's walk), and how many of them are not done. */
-  reached: Set<string>;
-  notDone: number;
+/** One task as the index holds it (one map for all of it: five maps of 20,000 keys cost 100+ ms to build). */
+interface Entry {
+  /** The task as the figures last took it. */
+  task: TaskState;
+  /** Its place in the task map (for…in order). */
+  ord: number;
+  /** Its node in the tree and the node's place in tree order (the live tree, then the archived one); null for the goal's own line. */
+  node: TaskNode | null;
+  at: number;
+  /** The tasks whose children list it. */
+  holders: string[] | null;
+  /** A live task the roots reach (goalDone's walk). */
+  reached: boolean;
 }
 
 const busy = (t: TaskState): boolean => t.status === 'running' || t.status === 'verifying';
@@ -51,85 +52,53 @@ function reshapes(before: TaskState, after: TaskState): boolean {
   return (before.status === 'archived') !== (after.status === 'archived') || before.parent !== after.parent || !sameIds(before.children, after.children);
 }
 
-function shapeOf(state: RunState): Shape {
-  const forest = taskForest(state);
-  const node = new Map<string, TaskNode>();
-  const order = new Map<string, number>();
-  const visit = (n: TaskNode): void => {
-    node.set(n.task.id, n);
-    order.set(n.task.id, order.size);
-    n.children.forEach(visit);
-  };
-  forest.live.forEach(visit);
-  forest.archived.forEach(visit);
-  const holders = new Map<string, string[]>();
-  for (const id in state.tasks) {
-    for (const c of state.tasks[id]!.children) {
-      const hs = holders.get(c);
-      if (hs) hs.push(id);
-      else holders.set(c, [id]);
-    }
-  }
-  // As liveTasks (core/tree.ts): from the roots, down through tasks that are not archived.
-  const reached = new Set<string>();
-  const stack = [...state.roots].reverse();
-  let notDone = 0;
-  while (stack.length) {
-    const id = stack.pop()!;
-    const t = state.tasks[id];
-    if (!t || t.status === 'archived' || reached.has(id)) continue;
-    reached.add(id);
-    if (t.status !== 'done') notDone++;
-    for (let i = t.children.length - 1; i >= 0; i--) stack.push(t.children[i]!);
-  }
-  return { forest, node, order, holders, goalLine: goalLineId(state), reached, notDone };
-}
-
 export class StatusIndex {
   /** Times the tree was built from scratch (tests: a status change must not rebuild it). */
   rebuilds = 0;
   private state: RunState | null = null;
   private roots: readonly string[] | null = null;
-  private shape: Shape | null = null;
-  /** Each task as the figures last took it. */
-  private known = new Map<string, TaskState>();
+  private forest: TaskForest | null = null;
+  private entries = new Map<string, Entry>();
+  private goalLine: string | null = null;
+  /** Reached live tasks not done. */
+  private notDone = 0;
+  private reachedCount = 0;
   private dirty = new Set<string>();
   private readonly tally = new TaskTally();
 
   /** A whole new state (the daemon adopted one): built from it at the next facts(). */
   reset(): void {
-    this.shape = null;
+    this.forest = null;
     this.dirty.clear();
   }
 
   /** A task changed or was added (the run book's setTask). */
   touch(id: string): void {
-    if (this.shape) this.dirty.add(id);
+    if (this.forest) this.dirty.add(id);
   }
 
   /** factsOf(state, journalTail), at the cost of the tasks touched since the last call. */
   facts(state: RunState, journalTail: readonly JournalEntry[]): ViewFacts {
     if (!this.catchUp(state)) this.rebuild(state);
-    const shape = this.shape!;
     const tally = this.tally;
     const counts = Object.fromEntries(STATUS_ORDER.map((s) => [s, 0])) as Record<TaskStatus, number>;
     for (const [s, n] of tally.byStatus) counts[s] += n;
-    const goal = shape.goalLine === null ? undefined : state.tasks[shape.goalLine];
+    const goal = this.goalLine === null ? undefined : state.tasks[this.goalLine];
     if (goal) counts[goal.status] -= 1;
-    const goalDone = state.tasks[GOAL_ID] ? shape.reached.size > 0 && shape.notDone === 0 : null;
-    const byOrder = (a: string, b: string): number => shape.order.get(a)! - shape.order.get(b)!;
-    const workers: WorkerFacts[] = [];
-    for (const id of [...tally.active].filter((i) => shape.node.has(i)).sort(byOrder)) workers.push(workerOf(shape.node.get(id)!.task)!);
-    // Failed and blocked tasks that are not archived all have a node in the live tree.
-    const bad = [...tally.bad].filter((i) => shape.node.has(i)).sort(byOrder);
-    const attention: Listed[] = bad.slice(0, ATTENTION_MAX).map((i) => {
-      const n = shape.node.get(i)!;
-      return { task: n.task, status: n.status };
-    });
+    const goalDone = state.tasks[GOAL_ID] ? this.reachedCount > 0 && this.notDone === 0 : null;
+    // In tree order; the goal's own line has no node, and a task that is not archived is in the live tree.
+    const inTree = (ids: Iterable<string>): Entry[] =>
+      [...ids]
+        .map((id) => this.entries.get(id)!)
+        .filter((e) => e.node !== null)
+        .sort((a, b) => a.at - b.at);
+    const workers: WorkerFacts[] = inTree(tally.active).map((e) => workerOf(e.task)!);
+    const bad = inTree(tally.bad);
+    const attention: Listed[] = bad.slice(0, ATTENTION_MAX).map((e) => ({ task: e.node!.task, status: e.node!.status }));
     return factsFrom(state, journalTail, {
-      forest: shape.forest,
+      forest: this.forest!,
       counts,
-      overall: overallFactsFrom(state, counts, goalDone, tally.retryAt(), () => tally.verifiedCount(shape.goalLine)),
+      overall: overallFactsFrom(state, counts, goalDone, tally.retryAt(), () => tally.verifiedCount(goal)),
       taskCount: tally.taskCount,
       attempts: tally.attempts,
       usage: tally.usage(),
@@ -143,52 +112,81 @@ export class StatusIndex {
     this.rebuilds++;
     this.state = state;
     this.roots = state.roots;
-    this.shape = shapeOf(state);
-    this.tally.rebuild(state);
-    this.known.clear();
-    for (const id in state.tasks) this.known.set(id, state.tasks[id]!);
     this.dirty.clear();
+    this.tally.clear();
+    const entries = (this.entries = new Map());
+    let ord = 0;
+    for (const id in state.tasks) {
+      const task = state.tasks[id]!;
+      entries.set(id, { task, ord, node: null, at: -1, holders: null, reached: false });
+      this.tally.add(task, ord++);
+    }
+    for (const e of entries.values()) {
+      for (const c of e.task.children) {
+        const k = entries.get(c);
+        if (k) (k.holders ??= []).push(e.task.id);
+      }
+    }
+    const forest = (this.forest = taskForest(state));
+    let at = 0;
+    const visit = (n: TaskNode): void => {
+      const e = entries.get(n.task.id)!;
+      e.node = n;
+      e.at = at++;
+      n.children.forEach(visit);
+    };
+    forest.live.forEach(visit);
+    forest.archived.forEach(visit);
+    this.goalLine = goalLineId(state);
+    // As liveTasks (core/tree.ts): from the roots, down through tasks that are not archived.
+    this.notDone = 0;
+    this.reachedCount = 0;
+    const stack = [...state.roots].reverse();
+    while (stack.length) {
+      const e = entries.get(stack.pop()!);
+      if (!e || e.reached || e.task.status === 'archived') continue;
+      e.reached = true;
+      this.reachedCount++;
+      if (e.task.status !== 'done') this.notDone++;
+      for (let i = e.task.children.length - 1; i >= 0; i--) stack.push(e.task.children[i]!);
+    }
   }
 
   /** Takes in the touched tasks; false when the tree must be built again instead. */
   private catchUp(state: RunState): boolean {
-    const shape = this.shape;
-    if (!shape || state !== this.state || state.roots !== this.roots) return false;
-    const restatus = new Set<string>();
+    if (!this.forest || state !== this.state || state.roots !== this.roots) return false;
+    const restatus = new Set<Entry>();
     for (const id of this.dirty) {
-      const before = this.known.get(id);
+      const e = this.entries.get(id);
       const after = state.tasks[id];
-      if (before === after) continue;
-      if (!before || !after || reshapes(before, after)) return false;
-      this.tally.update(before, after);
-      this.known.set(id, after);
-      if (shape.reached.has(id)) shape.notDone += Number(after.status !== 'done') - Number(before.status !== 'done');
-      const n = shape.node.get(id);
-      if (n) n.task = after;
-      restatus.add(id);
-      if (busy(before) !== busy(after)) this.above(id, restatus);
+      if (e?.task === after) continue;
+      if (!e || !after || reshapes(e.task, after)) return false;
+      const before = e.task;
+      this.tally.update(before, after, e.ord);
+      e.task = after;
+      if (e.reached) this.notDone += Number(after.status !== 'done') - Number(before.status !== 'done');
+      if (e.node) e.node.task = after;
+      restatus.add(e);
+      if (busy(before) !== busy(after)) this.above(e, restatus);
     }
     this.dirty.clear();
-    for (const id of restatus) {
-      const n = shape.node.get(id);
-      if (n) n.status = effectiveStatus(state, n.task);
-    }
+    for (const e of restatus) if (e.node) e.node.status = effectiveStatus(state, e.task);
     return true;
   }
 
-  /** Every task above `id` (through any children list naming it) a worker there can make show running. */
-  private above(id: string, out: Set<string>): void {
-    const holders = this.shape!.holders;
-    let level = [id];
+  /** Every task above `e` (through any children list naming it) a worker there can make show running. */
+  private above(e: Entry, out: Set<Entry>): void {
+    let level = [e];
     const seen = new Set(level);
     for (let depth = 0; depth < MAX_DEPTH && level.length; depth++) {
-      const next: string[] = [];
+      const next: Entry[] = [];
       for (const c of level) {
-        for (const h of holders.get(c) ?? []) {
-          if (seen.has(h)) continue;
-          seen.add(h);
-          out.add(h);
-          next.push(h);
+        for (const h of c.holders ?? []) {
+          const he = this.entries.get(h)!;
+          if (seen.has(he)) continue;
+          seen.add(he);
+          out.add(he);
+          next.push(he);
         }
       }
       level = next;

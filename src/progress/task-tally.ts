@@ -7,7 +7,7 @@
 // in the task map's order when it changed, so the cost comes out to the same last bit as the walk's
 // (floating-point addition depends on the order). Pure data, no I/O.
 import { addUsage, emptyTotals, type Totals } from '../core/budget.js';
-import type { RunState, TaskState, TaskStatus } from '../store/schema.js';
+import type { TaskState, TaskStatus } from '../store/schema.js';
 import { clip } from './format.js';
 import { branchForReview } from './git-view.js';
 import { retryTime, verifiedDone } from './overall.js';
@@ -25,52 +25,51 @@ export class TaskTally {
   readonly active = new Set<string>();
   /** Failed and blocked tasks. */
   readonly bad = new Set<string>();
-  /** A task's place in the task map (for…in order), the order the walk adds things up in. */
-  private ordinal = new Map<string, number>();
+  private verified = 0;
   private retry = new Map<string, number>();
-  private verified = new Set<string>();
-  private branch = new Map<string, string>();
-  /** By ordinal: the tasks with reported usage. */
+  /** Task id → its place in the task map and its line. */
+  private branch = new Map<string, { ord: number; text: string }>();
+  /** By place in the task map (for…in order, the order the walk adds things up in): tasks with reported usage. */
   private withUsage: (TaskState | undefined)[] = [];
   private usageSum: Totals | null = null;
 
-  /** Every task from scratch (a task the map did not have before changes the order: rebuild). */
-  rebuild(state: RunState): void {
+  clear(): void {
     this.byStatus.clear();
     this.taskCount = 0;
     this.attempts = 0;
     this.active.clear();
     this.bad.clear();
-    this.ordinal.clear();
+    this.verified = 0;
     this.retry.clear();
-    this.verified.clear();
     this.branch.clear();
     this.withUsage = [];
     this.usageSum = null;
-    for (const id in state.tasks) {
-      this.ordinal.set(id, this.taskCount++);
-      this.add(state.tasks[id]!);
-    }
+  }
+
+  /** A task the map did not have; `ord`: its place in the map (a new one changes the order: clear and add all). */
+  add(t: TaskState, ord: number): void {
+    this.taskCount++;
+    this.put(t, ord);
   }
 
   /** A task the map already had changed. */
-  update(before: TaskState, after: TaskState): void {
-    this.remove(before);
-    this.add(after);
+  update(before: TaskState, after: TaskState, ord: number): void {
+    this.take(before);
+    this.put(after, ord);
   }
 
   retryAt(): number[] {
     return [...this.retry.values()];
   }
 
-  /** Verified done tasks, `skip` (the goal's own line) left out. */
-  verifiedCount(skip: string | null): number {
-    return this.verified.size - (skip !== null && this.verified.has(skip) ? 1 : 0);
+  /** Verified done tasks, the goal's own line (`skip`, when it is one) left out. */
+  verifiedCount(skip: TaskState | undefined): number {
+    return this.verified - (skip && verifiedDone(skip) ? 1 : 0);
   }
 
   /** Branches for review in the task map's order. */
   branches(): string[] {
-    return [...this.branch.keys()].sort((a, b) => this.ordinal.get(a)! - this.ordinal.get(b)!).map((id) => this.branch.get(id)!);
+    return [...this.branch.values()].sort((a, b) => a.ord - b.ord).map((b) => b.text);
   }
 
   /** Every attempt's reported usage, added up in the task map's order. */
@@ -82,17 +81,16 @@ export class TaskTally {
     return u;
   }
 
-  private add(t: TaskState): void {
+  private put(t: TaskState, ord: number): void {
     this.byStatus.set(t.status, (this.byStatus.get(t.status) ?? 0) + 1);
     this.attempts += t.attempts.length;
     const at = retryTime(t);
     if (at !== null) this.retry.set(t.id, at);
-    if (verifiedDone(t)) this.verified.add(t.id);
+    if (verifiedDone(t)) this.verified++;
     if (activeAttempt(t)) this.active.add(t.id);
     if (t.status === 'failed' || t.status === 'blocked') this.bad.add(t.id);
     const b = branchForReview(t);
-    if (b) this.branch.set(t.id, clip(b.text, TEXT_MAX));
-    const ord = this.ordinal.get(t.id)!;
+    if (b) this.branch.set(t.id, { ord, text: clip(b.text, TEXT_MAX) });
     const had = this.withUsage[ord];
     if (hasUsage(t)) {
       if (had?.attempts !== t.attempts) this.usageSum = null;
@@ -103,11 +101,11 @@ export class TaskTally {
     }
   }
 
-  private remove(t: TaskState): void {
+  private take(t: TaskState): void {
     this.byStatus.set(t.status, this.byStatus.get(t.status)! - 1);
     this.attempts -= t.attempts.length;
+    if (verifiedDone(t)) this.verified--;
     this.retry.delete(t.id);
-    this.verified.delete(t.id);
     this.active.delete(t.id);
     this.bad.delete(t.id);
     this.branch.delete(t.id);

@@ -68,6 +68,7 @@ type Change =
   | { kind: 'retry'; pick: number; inMinutes: number | null }
   | { kind: 'tick'; pick: number }
   | { kind: 'add'; pick: number; status: TaskStatus }
+  | { kind: 'finish' }
   | { kind: 'adopt' }
   | { kind: 'run'; pause: boolean; plannerCost: number; done: boolean }
   | { kind: 'look' };
@@ -89,6 +90,8 @@ const change: fc.Arbitrary<Change> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('tick' as const), pick: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('add' as const), pick: fc.nat(), status: fc.constantFrom(...STATUSES) }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'adopt' as const }) },
+  // Everything done: the overall line then counts verified tasks against those ticked by hand.
+  { weight: 1, arbitrary: fc.constant({ kind: 'finish' as const }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('run' as const), pause: fc.boolean(), plannerCost: fc.nat({ max: COSTS.length - 1 }), done: fc.boolean() }) },
   { weight: 3, arbitrary: fc.constant({ kind: 'look' as const }) },
 );
@@ -153,6 +156,9 @@ function apply(state: RunState, c: Change, set: (t: TaskState) => void): void {
       state.planner = c.plannerCost
         ? { mode: 'model', failures: 0, reason: null, since: null, nextProbeAt: null, calls: 1, modelCycles: 1, usage: usage(c.plannerCost), hintAt: null, declines: 0, declinedUntil: null, pendingReview: null, lastReviewCycle: 0 }
         : null;
+      return;
+    case 'finish':
+      for (const t of Object.values(state.tasks)) if (t.status !== 'archived' && t.status !== 'done') set({ ...t, status: 'done' });
       return;
     case 'adopt':
     case 'look':
