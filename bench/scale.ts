@@ -3,6 +3,7 @@
 //   - daemon CPU per task (utime + stime of the daemon alone, not its workers or runners), over the
 //     whole run and in its first and last tenth (flat = the last tenth costs no more than the first);
 //   - peak RSS (VmHWM) of the daemon, and wall time;
+//   - `aura status` wall time halfway through, while the daemon is busy (it answers from memory);
 //   - `aura status` and `aura status --json` wall time on the finished project.
 // Sizes: BENCH_SCALE_SIZES (default 200,1000,2000,5000,20000; --quick 200,1000).
 import os from 'node:os';
@@ -55,6 +56,8 @@ export interface ScaleResult {
   peakRssMb: number;
   statusMs: number[];
   statusJsonMs: number[];
+  /** `aura status` halfway through, the daemon live and busy. */
+  statusLiveMs: number[];
 }
 
 export async function runScale(n: number, o: Pick<BenchOptions, 'log'>, statusRuns = 5): Promise<ScaleResult> {
@@ -72,6 +75,8 @@ export async function runScale(n: number, o: Pick<BenchOptions, 'log'>, statusRu
   let nextLog = Date.now() + 30_000;
   // Daemon CPU per task over each log window: a long run shows its slope as it goes.
   let windowStart = { ticks: 0, done: 0 };
+  const statusLiveMs: number[] = [];
+  let liveAsked = false;
   while (!done) {
     try {
       const s = sampleProc(d.child.pid!);
@@ -83,6 +88,14 @@ export async function runScale(n: number, o: Pick<BenchOptions, 'log'>, statusRu
     counter.poll();
     if (!atTenth && counter.done >= n / 10 && last) atTenth = last;
     if (!atNinth && counter.done >= (9 * n) / 10 && last) atNinth = last;
+    // Halfway: what a person asking the busy daemon waits (a few requests; the run goes on meanwhile).
+    if (!liveAsked && counter.done >= n / 2 && !done) {
+      liveAsked = true;
+      for (let i = 0; i < statusRuns; i++) {
+        const r = await spawnTimed(auraArgv('status'), { cwd: project.dir, env, timeoutMs: 60_000 });
+        if (r.code === 0) statusLiveMs.push(r.wallMs);
+      }
+    }
     if (Date.now() > nextLog) {
       const ticks = last?.ticks ?? 0;
       const perTask = counter.done > windowStart.done ? `${(((ticks - windowStart.ticks) * TICK_MS) / (counter.done - windowStart.done)).toFixed(1)} ms daemon CPU per task in this window` : 'none finished in this window';
@@ -113,6 +126,7 @@ export async function runScale(n: number, o: Pick<BenchOptions, 'log'>, statusRu
     peakRssMb: peakKb / 1024,
     statusMs,
     statusJsonMs,
+    statusLiveMs,
   };
 }
 
@@ -132,6 +146,7 @@ export async function benchScale(o: BenchOptions): Promise<Section> {
       target: 'flat; last ≤ first',
     });
     rows.push({ label: `${n} tasks: peak RSS · wall`, value: `${r.peakRssMb.toFixed(1)} MB · ${r.wallS.toFixed(0)} s`, target: 'linear, small slope' });
+    if (r.statusLiveMs.length) rows.push(dist(`${n} tasks: aura status (live, busy)`, r.statusLiveMs, n >= 20000 ? '< 250 ms' : undefined));
     rows.push(dist(`${n} tasks: aura status`, r.statusMs, n >= 20000 ? '< 250 ms' : undefined));
     rows.push(dist(`${n} tasks: aura status --json`, r.statusJsonMs));
   }

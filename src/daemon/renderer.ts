@@ -37,7 +37,8 @@ export class Renderer {
     const t0 = performance.now();
     const info = this.daemonInfo();
     const note = x.notes.text();
-    await renderProgress(x.layout, x.book.state, note ? { ...info, note } : info, x.book.recent);
+    // From the status index: what changed since the last render, not the whole run, is looked at.
+    await renderProgress(x.layout, x.book.viewFacts(), note ? { ...info, note } : info);
     this.lastCostMs = performance.now() - t0;
     this.lastAt = x.clock.now().getTime();
     if (o.force) await writeStatusCache(x.layout, JSON.stringify(digestOf(factsOf(x.book.state, x.book.recent)))).catch((err: unknown) => x.log(`status cache: ${err instanceof Error ? err.message : String(err)}`));

@@ -1,7 +1,7 @@
-// The run as the daemon holds it: the state, the journal entries not yet on disk, the plan index, and
-// the rules for putting them on disk. Every change to a task goes through setTask() or put(), so the
-// plan index, the snapshot's list of changed tasks and the summaries due all see it; every journal
-// draft goes through record(), so the LLM planner's "what changed" sees it.
+// The run as the daemon holds it: the state, the journal entries not yet on disk, the plan and status
+// indexes, and the rules for putting them on disk. Every change to a task goes through setTask() or
+// put(), so the plan index, the status index, the snapshot's list of changed tasks and the summaries
+// due all see it; every journal draft goes through record(), so the LLM planner's "what changed" sees it.
 //
 // Persisting: the journal first (write-ahead), then state.json when the snapshot policy says so
 // (core/snapshot-policy.ts). A wake of aura's own is journaled only if its cycle changed something.
@@ -10,6 +10,8 @@ import type { Clock } from '../core/clock.js';
 import { PlanIndex } from '../core/plan-index.js';
 import { snapshotDue } from '../core/snapshot-policy.js';
 import { transition, type JournalDraft } from '../core/transitions.js';
+import type { ViewFacts } from '../progress/facts.js';
+import { StatusIndex } from '../progress/status-index.js';
 import type { Attempt, JournalEntry, RunState, TaskState, TaskStatus } from '../store/schema.js';
 import type { JournalPort, StorePort } from './ports.js';
 
@@ -35,6 +37,8 @@ export interface RunBookDeps {
 export class RunBook {
   state!: RunState;
   readonly index = new PlanIndex();
+  /** What `aura status` and progress.md show, kept one change at a time (progress/status-index.ts). */
+  readonly view = new StatusIndex();
   /** The newest journal entries, for progress.md. */
   recent: JournalEntry[] = [];
   /** Tasks that reached a final status since their summaries were last written. */
@@ -54,12 +58,19 @@ export class RunBook {
   adopt(state: RunState): void {
     this.state = state;
     this.index.rebuild(state);
+    this.view.reset();
+  }
+
+  /** The progress view's facts of the run as it is now (factsOf, without walking every task). */
+  viewFacts(): ViewFacts {
+    return this.view.facts(this.state, this.recent);
   }
 
   setTask(t: TaskState): void {
     const before = this.state.tasks[t.id];
     this.state.tasks[t.id] = t;
     this.index.update(this.state, before, t);
+    this.view.touch(t.id);
     this.changedSinceSnapshot.add(t.id);
     if (FINAL.has(t.status) && before?.status !== t.status) this.summariesDue.add(t.id);
   }

@@ -8,7 +8,8 @@ import type { DaemonInfo } from '../progress/types.js';
 import type { RunBook } from './run-book.js';
 import type { WakeQueue } from './wake.js';
 
-type Book = Pick<RunBook, 'state' | 'recent'>;
+/** viewFacts: the run book's status index; without it (tests, tools) the whole run is walked. */
+type Book = Pick<RunBook, 'state' | 'recent'> & Partial<Pick<RunBook, 'viewFacts'>>;
 
 /**
  * Answered between cycles, so it is what the journal says (what the disk path would read), never a
@@ -29,5 +30,5 @@ export function statusAtRest(wakes: Pick<WakeQueue, 'atRest'>, run: () => { book
 
 export function liveStatus(book: Book, daemon: DaemonInfo, json: boolean, now = new Date()): string {
   if (json) return JSON.stringify(statusJson(book.state, daemon, now), null, 2) + '\n';
-  return statusText(factsOf(book.state, book.recent), daemon, now);
+  return statusText(book.viewFacts ? book.viewFacts() : factsOf(book.state, book.recent), daemon, now);
 }

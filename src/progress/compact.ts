@@ -7,6 +7,7 @@
 // Generic over the tree it lists: the view lists TaskNodes (tree.ts) and makes a TaskView only for
 // the tasks it shows, so a render costs what it lists, not what the run holds.
 import type { TaskStatus } from '../store/schema.js';
+import { thousands } from './format.js';
 
 /** What the listing needs of a task: its status as shown, and its subtasks. */
 export interface Listable<T> {
@@ -78,9 +79,9 @@ export function listTasks<T extends Listable<T>>(views: readonly T[], max: numbe
 /** "1,834 tasks done: `t1` … `t1834`" in the caller's markup for ids. */
 export function doneRunText(item: Extract<ListItem<{ id: string }>, { kind: 'done' }>, id: (s: string) => string): string {
   const span = item.first.id === item.last.id ? `${id(item.first.id)} and its subtasks` : `${id(item.first.id)} … ${id(item.last.id)}`;
-  return `${item.tasks.toLocaleString('en-US')} tasks done: ${span}`;
+  return `${thousands(item.tasks)} tasks done: ${span}`;
 }
 
 export function moreText(item: Extract<ListItem<unknown>, { kind: 'more' }>): string {
-  return `… and ${item.tasks.toLocaleString('en-US')} more ${item.tasks === 1 ? 'task' : 'tasks'} not listed here (aura status --json lists every task)`;
+  return `… and ${thousands(item.tasks)} more ${item.tasks === 1 ? 'task' : 'tasks'} not listed here (aura status --json lists every task)`;
 }

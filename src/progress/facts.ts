@@ -10,7 +10,7 @@ import { countTasks, listTasks } from './compact.js';
 import { branchesForReview } from './git-view.js';
 import { countByStatus, overallFacts, type OverallFacts } from './overall.js';
 import { activeAttempt } from './task-view.js';
-import { taskForest, type TaskNode } from './tree.js';
+import { taskForest, type TaskForest, type TaskNode } from './tree.js';
 import { clip } from './format.js';
 import { ATTENTION_MAX, DECISIONS_MAX, TEXT_MAX, type TreeListing } from './types.js';
 
@@ -68,6 +68,23 @@ export interface ViewFacts {
 /** Journal kinds worth a line in "recent decisions": what aura decided and what changed because of it. */
 export const DECISION_KINDS: ReadonlySet<JournalEntry['kind']> = new Set(['decision', 'status']);
 
+/**
+ * What factsOf finds by walking every task. The live daemon keeps the same parts one change at a time
+ * (status-index.ts); both go through factsFrom, so the state's own fields are read the same way.
+ */
+export interface FactParts {
+  forest: TaskForest;
+  counts: Record<TaskStatus, number>;
+  overall: OverallFacts;
+  taskCount: number;
+  attempts: number;
+  /** Every attempt's reported usage, in task-map order (the planner's is added by factsFrom). */
+  usage: Totals;
+  branches: string[];
+  workers: WorkerFacts[];
+  attention: ViewFacts['attention'];
+}
+
 export function factsOf(state: RunState, journalTail: readonly JournalEntry[]): ViewFacts {
   // One walk of the task map (for…in: Object.values sorts a 20,000-key map each time it is asked).
   const all: TaskState[] = [];
@@ -81,7 +98,20 @@ export function factsOf(state: RunState, journalTail: readonly JournalEntry[]): 
     attempts += t.attempts.length;
     for (const a of t.attempts) usage = addUsage(usage, a.usage);
   }
-  usage = addUsage(usage, state.planner?.usage);
+  return factsFrom(state, journalTail, {
+    forest,
+    counts,
+    overall: overallFacts(state, counts, goalTask(state) ? goalDone(state) : null, all),
+    taskCount: all.length,
+    attempts,
+    usage,
+    branches: branchesForReview(state, all).map((b) => clip(b.text, TEXT_MAX)),
+    workers: workersOf([...forest.live, ...forest.archived]),
+    attention: attentionOf(forest.live),
+  });
+}
+
+export function factsFrom(state: RunState, journalTail: readonly JournalEntry[], p: FactParts): ViewFacts {
   return {
     goal: state.goal,
     createdAt: state.createdAt,
@@ -92,17 +122,17 @@ export function factsOf(state: RunState, journalTail: readonly JournalEntry[]): 
     planner: state.planner ?? null,
     spendCap: state.spendCap ?? null,
     taskFileWarnings: (state.taskFileWarnings ?? []).slice(0, 5),
-    counts,
-    overall: overallFacts(state, counts, goalTask(state) ? goalDone(state) : null, all),
-    taskCount: all.length,
-    attempts,
-    usage,
-    branches: branchesForReview(state, all).map((b) => clip(b.text, TEXT_MAX)),
-    workers: workersOf([...forest.live, ...forest.archived]),
+    counts: p.counts,
+    overall: p.overall,
+    taskCount: p.taskCount,
+    attempts: p.attempts,
+    usage: addUsage(p.usage, state.planner?.usage),
+    branches: p.branches,
+    workers: p.workers,
     decisions: decisionsOf(journalTail, state),
-    attention: attentionOf(forest.live),
-    tasks: forestListing(forest.live),
-    removed: forestListing(forest.archived),
+    attention: p.attention,
+    tasks: forestListing(p.forest.live),
+    removed: forestListing(p.forest.archived),
   };
 }
 
@@ -124,22 +154,27 @@ export function forestListing(nodes: TaskNode[]): TaskListing {
 function workersOf(nodes: readonly TaskNode[]): WorkerFacts[] {
   const out: WorkerFacts[] = [];
   const visit = (node: TaskNode): void => {
-    const a = activeAttempt(node.task);
-    if (a) {
-      out.push({
-        taskId: node.task.id,
-        title: node.task.title,
-        pid: a.process?.pid ?? null,
-        job: a.job ? (a.job.id ?? a.job.name) : null,
-        command: a.command ?? `${a.worker} worker`,
-        startedAt: a.startedAt,
-        deadline: a.deadline,
-      });
-    }
+    const w = workerOf(node.task);
+    if (w) out.push(w);
     node.children.forEach(visit);
   };
   nodes.forEach(visit);
   return out;
+}
+
+/** The task's attempt in progress as the workers list shows it, or null. */
+export function workerOf(task: TaskState): WorkerFacts | null {
+  const a = activeAttempt(task);
+  if (!a) return null;
+  return {
+    taskId: task.id,
+    title: task.title,
+    pid: a.process?.pid ?? null,
+    job: a.job ? (a.job.id ?? a.job.name) : null,
+    command: a.command ?? `${a.worker} worker`,
+    startedAt: a.startedAt,
+    deadline: a.deadline,
+  };
 }
 
 function decisionsOf(tail: readonly JournalEntry[], state: RunState): DecisionFacts[] {

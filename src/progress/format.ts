@@ -66,6 +66,15 @@ export function bytes(n: number): string {
   return `${v.toFixed(1)} ${units[i]}`;
 }
 
+/**
+ * "20,000": a count with commas, as toLocaleString('en-US') writes it. By hand: the first
+ * toLocaleString loads ICU's number formats, ~30 ms of every `aura status` read from disk.
+ */
+export function thousands(n: number): string {
+  if (!Number.isSafeInteger(n)) return n.toLocaleString('en-US');
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }

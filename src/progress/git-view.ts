@@ -54,11 +54,18 @@ export function gitView(t: TaskState): GitAttemptView | null {
 export function branchesForReview(state: Pick<RunState, 'tasks'>, all: readonly TaskState[] = Object.values(state.tasks)): BranchView[] {
   const out: BranchView[] = [];
   for (const t of all) {
-    if (t.status === 'archived') continue;
-    const g = gitView(t);
-    if (!g) continue;
-    if (g.state === 'branch' && t.status === 'done') out.push({ taskId: t.id, branch: g.branch, state: 'branch', text: `${g.branch}: ${t.title}${g.stat ? ` (${g.stat})` : ''}; git merge ${g.branch}` });
-    if (g.state === 'conflict' && t.status === 'blocked') out.push({ taskId: t.id, branch: g.branch, state: 'conflict', text: `${g.branch}: ${t.title}: conflicts with ${g.target}; ${mergeByHand(g.branch, g.target)}` });
+    const b = branchForReview(t);
+    if (b) out.push(b);
   }
   return out;
+}
+
+/** The task's branch when it waits for a person, else null. */
+export function branchForReview(t: TaskState): BranchView | null {
+  if (t.status === 'archived') return null;
+  const g = gitView(t);
+  if (!g) return null;
+  if (g.state === 'branch' && t.status === 'done') return { taskId: t.id, branch: g.branch, state: 'branch', text: `${g.branch}: ${t.title}${g.stat ? ` (${g.stat})` : ''}; git merge ${g.branch}` };
+  if (g.state === 'conflict' && t.status === 'blocked') return { taskId: t.id, branch: g.branch, state: 'conflict', text: `${g.branch}: ${t.title}: conflicts with ${g.target}; ${mergeByHand(g.branch, g.target)}` };
+  return null;
 }

@@ -14,24 +14,31 @@ export function countByStatus(state: RunState, all: readonly TaskState[] = Objec
 }
 
 /** The goal task while it is a group: its line is the goal, so it is not counted as a task. */
-function goalLineId(state: RunState): string | null {
+export function goalLineId(state: RunState): string | null {
   const root = goalTask(state);
   return root && !topLevelIds(state).includes(root.id) ? root.id : null;
 }
 
 /** A done task counts as verified when its last evidence passed (not merely ticked by hand). */
+export function verifiedDone(t: TaskState): boolean {
+  if (t.status !== 'done') return false;
+  let withEvidence = null;
+  for (let i = t.attempts.length - 1; i >= 0 && !withEvidence; i--) if (t.attempts[i]!.evidence !== null) withEvidence = t.attempts[i]!;
+  // A group aura checked (all subtasks done) is verified through them; only a `- [x]` the user
+  // ticked without evidence is "by hand".
+  return !!withEvidence?.evidence?.passed || !t.userChecked;
+}
+
 function verifiedCount(all: readonly TaskState[], skip: string | null): number {
   let n = 0;
-  for (const t of all) {
-    // The goal's own line is not one of the tasks counted (it read "-1 ticked by hand" when it was).
-    if (t.status !== 'done' || t.id === skip) continue;
-    let withEvidence = null;
-    for (let i = t.attempts.length - 1; i >= 0 && !withEvidence; i--) if (t.attempts[i]!.evidence !== null) withEvidence = t.attempts[i]!;
-    // A group aura checked (all subtasks done) is verified through them; only a `- [x]` the user
-    // ticked without evidence is "by hand".
-    if (withEvidence?.evidence?.passed || !t.userChecked) n++;
-  }
+  // The goal's own line is not one of the tasks counted (it read "-1 ticked by hand" when it was).
+  for (const t of all) if (t.id !== skip && verifiedDone(t)) n++;
   return n;
+}
+
+/** A pending task's retry time (ms), or null. */
+export function retryTime(t: TaskState): number | null {
+  return t.status === 'pending' && t.notBefore ? parseTime(t.notBefore) : null;
 }
 
 /** What the overall line needs of the run, free of the clock (so it can be kept: facts.ts). */
@@ -55,20 +62,28 @@ export function overallFacts(
   goalDone: boolean | null,
   all: readonly TaskState[] = Object.values(state.tasks),
 ): OverallFacts {
+  const retryAt: number[] = [];
+  for (const t of all) {
+    const at = retryTime(t);
+    if (at !== null) retryAt.push(at);
+  }
+  return overallFactsFrom(state, counts, goalDone, retryAt, () => verifiedCount(all, goalLineId(state)));
+}
+
+/**
+ * The same from parts kept elsewhere (progress/status-index.ts): the pending tasks' retry times in
+ * any order, and the count of verified done tasks (the goal's own line left out), asked for only
+ * when everything is done.
+ */
+export function overallFactsFrom(state: RunState, counts: Record<TaskStatus, number>, goalDone: boolean | null, retryAt: number[], verified: () => number): OverallFacts {
   const total = STATUS_ORDER.reduce((sum, s) => sum + counts[s], 0) - counts.archived;
   // One definition of done for every view (core/tree.ts); a state from before the goal was the root
   // has no root to check, so its counts decide.
   const allDone = goalDone ?? (total > 0 ? counts.done === total : state.doneAt !== null);
-  const retryAt: number[] = [];
-  for (const t of all) {
-    if (t.status !== 'pending' || !t.notBefore) continue;
-    const at = parseTime(t.notBefore);
-    if (at !== null) retryAt.push(at);
-  }
   return {
     counts,
     allDone,
-    verified: allDone ? verifiedCount(all, goalLineId(state)) : 0,
+    verified: allDone ? verified() : 0,
     retryAt: retryAt.sort((a, b) => a - b),
     doneAt: state.doneAt,
     updatedAt: state.updatedAt,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { bytes, clip, clockTime, duration, shortClock, stamp, tailLines } from '../../src/progress/format.js';
+import { bytes, clip, clockTime, duration, shortClock, stamp, tailLines, thousands } from '../../src/progress/format.js';
 
 describe('progress format', () => {
   it('humanises durations with two units', () => {
@@ -31,6 +31,12 @@ describe('progress format', () => {
     assert.equal(bytes(512), '512 B');
     assert.equal(bytes(12_634), '12.3 KB');
     assert.equal(bytes(5 * 1024 * 1024), '5.0 MB');
+  });
+
+  it('writes counts with commas, as toLocaleString en-US does', () => {
+    for (const n of [0, 1, 12, 999, 1000, 1834, 20_000, 999_999, 1_000_000, 123_456_789, -1, -1234, 2 ** 53 - 1, 1.5, 1234.5678, 2 ** 60]) {
+      assert.equal(thousands(n), n.toLocaleString('en-US'), String(n));
+    }
   });
 
   it('clips text to one line without splitting characters', () => {
