@@ -72,18 +72,11 @@ export const DECISION_KINDS: ReadonlySet<JournalEntry['kind']> = new Set(['decis
  * What factsOf finds by walking every task. The live daemon keeps the same parts one change at a time
  * (status-index.ts); both go through factsFrom, so the state's own fields are read the same way.
  */
-export interface FactParts {
+export type FactParts = Pick<ViewFacts, 'counts' | 'overall' | 'taskCount' | 'attempts' | 'branches' | 'workers' | 'attention'> & {
   forest: TaskForest;
-  counts: Record<TaskStatus, number>;
-  overall: OverallFacts;
-  taskCount: number;
-  attempts: number;
   /** Every attempt's reported usage, in task-map order (the planner's is added by factsFrom). */
   usage: Totals;
-  branches: string[];
-  workers: WorkerFacts[];
-  attention: ViewFacts['attention'];
-}
+};
 
 export function factsOf(state: RunState, journalTail: readonly JournalEntry[]): ViewFacts {
   // One walk of the task map (for…in: Object.values sorts a 20,000-key map each time it is asked).

@@ -67,8 +67,13 @@ export class RunnerStandby {
     const marker = `${this.o.runId()}:spare-${randomBytes(6).toString('hex')}`;
     const env: NodeJS.ProcessEnv = { [MARKER_KEY]: marker, [RUN_KEY]: this.o.runId() };
     for (const k of OWN_ENV) if (this.o.env[k] !== undefined) env[k] = this.o.env[k];
-    mkdirSync(path.dirname(this.o.logFile), { recursive: true });
-    const log = openSync(this.o.logFile, 'a');
+    let log: number;
+    try {
+      mkdirSync(path.dirname(this.o.logFile), { recursive: true });
+      log = openSync(this.o.logFile, 'a');
+    } catch {
+      return; // a disk that refuses the log (read-only, full): no spare; a start makes its own runner
+    }
     let child: ChildProcessByStdio<Writable, null, null>;
     try {
       child = spawn(process.execPath, [this.o.runner, '--standby'], { cwd: this.o.cwd, env, stdio: ['pipe', log, log], detached: true }) as ChildProcessByStdio<Writable, null, null>;

@@ -125,6 +125,16 @@ describe('spare runner', () => {
     assert.equal(pidsWithEnv(`${RUN_KEY}=${runId}`).length, 0, 'release() waits until it is gone');
   });
 
+  test('a log directory that cannot be made means no spare, not an error', async () => {
+    const { dir } = setup();
+    writeFileSync(path.join(dir, 'not-a-dir'), '');
+    const standby = new RunnerStandby({ runner: RUNNER, cwd: dir, logFile: path.join(dir, 'not-a-dir', 'runner-standby.log'), runId: () => 'no-log', env: process.env });
+    standbys.push(standby);
+    assert.doesNotThrow(() => standby.prime());
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(standby.take(), null);
+  });
+
   test('a spare killed by someone else is not handed out; the next prime starts another', async () => {
     const { runId, standby } = setup();
     standby.prime();
