@@ -8,8 +8,18 @@ import { fileURLToPath } from 'node:url';
 import { replayJournal } from '../../src/store/replay.js';
 import type { JournalEntry, RunState } from '../../src/store/schema.js';
 
+/** The snapshot as StateStore.load() takes it: between a save's two renames only state.prev.json is there. */
+function readSnapshot(dir: string): RunState {
+  try {
+    return JSON.parse(readFileSync(path.join(dir, '.aura/state/state.json'), 'utf8')) as RunState;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    return JSON.parse(readFileSync(path.join(dir, '.aura/state/state.prev.json'), 'utf8')) as RunState;
+  }
+}
+
 function currentState(dir: string): RunState {
-  const snap = JSON.parse(readFileSync(path.join(dir, '.aura/state/state.json'), 'utf8')) as RunState;
+  const snap = readSnapshot(dir);
   let text = '';
   try {
     text = readFileSync(path.join(dir, '.aura/state/journal.jsonl'), 'utf8');

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { RunnerStandby, type Spare } from '../../src/workers/standby.js';
 import { MARKER_KEY, RUN_KEY } from '../../src/workers/tree-kill.js';
-import { pidsWithEnv, REPO, waitFor } from '../helpers/aura.js';
+import { isAlive, pidsWithEnv, REPO, waitFor } from '../helpers/aura.js';
 
 const RUNNER = path.join(REPO, 'dist', 'workers', 'runner-main.js');
 const dirs: string[] = [];
@@ -49,14 +49,7 @@ function environ(pid: number): string[] {
   return readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0');
 }
 
-function gone(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
-  } catch {
-    return true;
-  }
-}
+const gone = (pid: number): boolean => !isAlive(pid);
 
 describe('spare runner', () => {
   test('handed an attempt, it runs the worker with the attempt\'s environment and its own marker, and records the end', async () => {
