@@ -5,14 +5,13 @@
 //            the LLM planner when it runs (the skip gate first)
 //   apply    start what may start (the rules, or the model through the core's judgement)
 //   persist  the journal, then state.json when the snapshot policy says so
-//   render   progress.md and summaries, at their own pace (renderer.ts)
+//   render   progress.md, summaries and the status cache, at their own pace (renderer.ts)
 //
 // The decisions are pure, in src/core (plan-index, attempt-end, run-outcome, budget-transition,
 // snapshot-policy, evidence, outcome); each phase's I/O has its own module here. The ports (pool,
 // watchdog, notifier, launcher) and the clock come in through CycleDeps, so the daemon's tests run a
 // cycle with fakes.
-import type { Clock } from '../core/clock.js';
-import { systemClock } from '../core/clock.js';
+import { systemClock, type Clock } from '../core/clock.js';
 import { runOutcome, stuckReason, type CycleResult } from '../core/run-outcome.js';
 export type { CycleResult } from '../core/run-outcome.js';
 import type { Action } from '../core/rules-planner.js';
@@ -36,6 +35,7 @@ import { answerRequests, operatorHostOf, type OperatorRequest } from './operator
 import type { WorkerExit } from './pool.js';
 import type { DaemonInfoFn } from './render.js';
 import { Renderer } from './renderer.js';
+import type { AtRest } from './status-cache-keeper.js';
 import { RunBook } from './run-book.js';
 import { spawnTask, startByRules, tendSpare, type SpawnDeps } from './spawn-step.js';
 import { TaskFileTracker } from './taskfile-tracker.js';
@@ -55,6 +55,8 @@ export interface CycleDeps {
   warn?: (line: string) => void;
   wake: (reason: string) => void;
   daemonInfo: DaemonInfoFn;
+  /** Runs a function between cycles (the daemon's WakeQueue.atRest): the status cache is taken there. */
+  atRest: AtRest;
   /** Replaces the Anthropic client (tests, benchmarks). */
   modelClient?: import('../planner/client.js').ModelClient;
   /** Stands in for the real pool, watchdog, notifier and launcher (tests). */
@@ -125,7 +127,7 @@ export class Cycle {
     };
     this.evidence = new EvidenceJobs(this.x);
     this.taskFile = new TaskFileTracker(this.x, () => this.llm !== null);
-    this.renderer = new Renderer(this.x, d.daemonInfo);
+    this.renderer = new Renderer(this.x, d.daemonInfo, d.atRest);
     this.planStep = new PlanStep(this.x, this.evidence, () => this.llm !== null && this.book.state.planner?.mode !== 'safe');
     this.spawnDeps = { cgroup: null, ...(this.ports.launch ? { launch: this.ports.launch } : {}) };
   }

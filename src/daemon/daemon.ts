@@ -93,6 +93,7 @@ export class Daemon {
         warn: this.opts.warn ?? this.opts.log,
         wake: (reason) => this.wakes.wakeNoWait(reason),
         daemonInfo: () => ({ pid: process.pid, ...this.infoNow() }),
+        atRest: (fn) => this.wakes.atRest(fn),
       });
       await this.cycle.init({
         loaded,

@@ -1,26 +1,29 @@
 // progress.md and the summaries, written as often as they are worth: progress.md at most every
 // RENDER_MIN_MS and at most 1/20 of the time (a large tree costs more to render; a render asked for
 // sooner is done when its time comes), summaries for the tasks that just ended (a restart checks every
-// finished task once), the final report once the goal is done.
+// finished task once), the final report once the goal is done; after each render, the status cache
+// (status-cache-keeper.ts) between cycles, and at once when stopping.
 import { performance } from 'node:perf_hooks';
 import { renderDelayMs } from '../core/snapshot-policy.js';
-import { factsOf } from '../progress/facts.js';
-import { digestOf } from '../progress/status-digest.js';
-import { writeStatusCache } from '../store/status-cache.js';
 import { writeSummaries } from '../summaries/write.js';
 import type { CycleCtx } from './cycle-ctx.js';
 import { renderProgress, type DaemonInfoFn } from './render.js';
+import { StatusCacheKeeper, type AtRest } from './status-cache-keeper.js';
 
 export class Renderer {
   private timer: NodeJS.Timeout | null = null;
   private lastAt = 0;
   private lastCostMs = 0;
   private summariesChecked = false;
+  private readonly cache: StatusCacheKeeper;
 
   constructor(
     private readonly x: CycleCtx,
     private readonly daemonInfo: DaemonInfoFn,
-  ) {}
+    atRest: AtRest,
+  ) {
+    this.cache = new StatusCacheKeeper(x, atRest);
+  }
 
   /** `force`: now, whatever the pace (stopping: the status cache is written too, after the last save). */
   async render(o: { force?: boolean } = {}): Promise<void> {
@@ -41,7 +44,8 @@ export class Renderer {
     await renderProgress(x.layout, x.book.viewFacts(), note ? { ...info, note } : info);
     this.lastCostMs = performance.now() - t0;
     this.lastAt = x.clock.now().getTime();
-    if (o.force) await writeStatusCache(x.layout, JSON.stringify(digestOf(factsOf(x.book.state, x.book.recent)))).catch((err: unknown) => x.log(`status cache: ${err instanceof Error ? err.message : String(err)}`));
+    if (o.force) await this.cache.now();
+    else this.cache.soon();
     const b = x.book;
     if (b.summariesDue.size || !this.summariesChecked || b.state.doneAt) {
       const only = this.summariesChecked ? b.summariesDue : undefined;

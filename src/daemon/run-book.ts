@@ -66,6 +66,11 @@ export class RunBook {
     return this.view.facts(this.state, this.recent);
   }
 
+  /** Something the journal does not say yet: entries waiting for the next commit, or a newer planner record. */
+  get uncommitted(): boolean {
+    return this.drafts.length > 0 || (this.state.planner !== null && this.state.planner !== this.journaledPlanner);
+  }
+
   setTask(t: TaskState): void {
     const before = this.state.tasks[t.id];
     this.state.tasks[t.id] = t;

@@ -1,10 +1,13 @@
-// .aura/state/status-cache.json: what `aura status` shows of a stopped run (progress/status-digest.ts),
-// written by the daemon as it stops, so that reading a 20,000-task run does not mean parsing all of
-// it. Trusted only while it provably describes the files on disk: its header records state.json's
-// and the journal's inode, size and mtime as they were when it was written, and a checksum of its
-// body. Any later write (a new daemon, a crash recovery, an edit by hand, `aura clean`) changes one
-// of them and the cache is ignored; so is a cache that is missing, damaged or from another version.
-// The reader never writes: a read-only command leaves .aura as it found it.
+// .aura/state/status-cache.json: what `aura status` shows of a run with no daemon answering
+// (progress/status-digest.ts), so that reading a 20,000-task run does not mean parsing all of it.
+// The daemon keeps it current between cycles (daemon/status-cache-keeper.ts) and writes it last as it
+// stops, so a daemon that died (kill -9, power loss) usually leaves one that still holds. Trusted
+// only while it provably describes the files on disk: its header records state.json's and the
+// journal's inode, size and mtime as they were when its body was taken, and a checksum of its body.
+// Any later write (a journal entry the cache has not seen, a new daemon, a crash recovery, an edit by
+// hand, `aura clean`) changes one of them and the cache is ignored; so is a cache that is missing,
+// damaged or from another version. The reader never writes: a read-only command leaves .aura as it
+// found it.
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { writeFileAtomic } from '../util/atomic.js';
@@ -12,7 +15,7 @@ import type { Layout } from './layout.js';
 
 const VERSION = 1;
 
-interface Stamp {
+export interface Stamp {
   ino: number;
   size: number;
   mtimeMs: number;
@@ -35,12 +38,27 @@ function sameStamp(recorded: unknown, now: Stamp | null): boolean {
 
 const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
 
-/** The daemon, as it stops, after its last save: `body` describes state.json and the journal as they are now. */
-export async function writeStatusCache(layout: Layout, body: string): Promise<void> {
+export interface RunStamps {
+  state: Stamp;
+  journal: Stamp;
+}
+
+/** state.json's and the journal's stamps as they are now; null when either is missing. */
+export function runStamps(layout: Layout): RunStamps | null {
   const state = stampOf(layout.stateFile);
   const journal = stampOf(layout.journalFile);
-  if (!state || !journal) return;
-  const header = { v: VERSION, state, journal, sha256: sha256(body) };
+  return state && journal ? { state, journal } : null;
+}
+
+export const sameStamps = (a: RunStamps, b: RunStamps): boolean => sameStamp(a.state, b.state) && sameStamp(a.journal, b.journal);
+
+/**
+ * `body` describes the run as state.json and the journal were at `stamps` (taken in the same tick as
+ * the body, with nothing written between); without them, as they are now.
+ */
+export async function writeStatusCache(layout: Layout, body: string, stamps: RunStamps | null = runStamps(layout)): Promise<void> {
+  if (!stamps) return;
+  const header = { v: VERSION, state: stamps.state, journal: stamps.journal, sha256: sha256(body) };
   await writeFileAtomic(layout.statusCacheFile, `${JSON.stringify(header)}\n${body}\n`);
 }
 

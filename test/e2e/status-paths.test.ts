@@ -12,7 +12,7 @@ import { request } from '../../src/daemon/control.js';
 import { layoutFor } from '../../src/store/layout.js';
 import { readLock } from '../../src/store/lock-read.js';
 import { readStatusCache, writeStatusCache } from '../../src/store/status-cache.js';
-import { projectsForThisFile, runAura, startDaemon, testEnv, waitFor } from '../helpers/aura.js';
+import { pidsWithEnv, projectsForThisFile, runAura, startDaemon, testEnv, waitFor } from '../helpers/aura.js';
 
 const project = projectsForThisFile();
 
@@ -72,6 +72,31 @@ describe('aura status: live daemon, disk, cache', () => {
     } finally {
       d.kill();
       await d.exited;
+    }
+  });
+
+  test('a daemon killed with kill -9 leaves a status cache that still holds and says what the disk says', async () => {
+    const p = project({ 'task.md': TASKS });
+    const d = startDaemon(['task.md', '--interval', '3600'], { cwd: p.dir, env: testEnv({ AURA_MAX_CONCURRENT_TASKS: '1' }) });
+    const layout = layoutFor(p.dir);
+    const runId = await waitFor('the run id', () => p.state().runId);
+    try {
+      // Kept current while the daemon runs, not only written as it stops.
+      await waitFor('a current status cache with long running', () => p.state().tasks.long?.status === 'running' && readStatusCache(layout)?.includes('"long"'));
+      d.kill('SIGKILL');
+      await d.exited;
+      assert.ok(readStatusCache(layout), 'the cache taken between cycles still matches the files');
+      const cached = await runAura(['status'], { cwd: p.dir });
+      renameSync(layout.statusCacheFile, `${layout.statusCacheFile}.away`);
+      const disk = await runAura(['status'], { cwd: p.dir });
+      renameSync(`${layout.statusCacheFile}.away`, layout.statusCacheFile);
+      assert.equal(cached.code, 0, cached.stderr);
+      assert.match(cached.stdout, /🔄 Long \[long\] · running/);
+      assert.match(cached.stdout, /^daemon stopped/m);
+      assert.equal(timeless(cached.stdout), timeless(disk.stdout));
+    } finally {
+      d.kill('SIGKILL');
+      for (const pid of pidsWithEnv(`AURA_RUN_ID=${runId}`)) process.kill(pid, 'SIGKILL');
     }
   });
 

@@ -4,12 +4,14 @@
 //      status in the saved state) is in the journal afterwards;
 //   3. no task is done without its evidence (passed gate, artifacts on disk, verify ok);
 //   4. no process carrying the run's marker is alive unless its task is running;
-//   5. the daemon, restarted, finishes the run.
+//   5. the daemon, restarted, finishes the run;
+//   6. a status cache aura would trust says what the run on disk says (status-cache-check.ts).
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { replayJournal } from '../../src/store/replay.js';
 import { JournalEntry, RunState } from '../../src/store/schema.js';
 import { aura, auraRun, crashed, short, sleep, type Ctx } from './common.js';
+import { checkStatusCache } from './status-cache-check.js';
 
 const STATE = '.aura/state/state.json';
 const JOURNAL = '.aura/state/journal.jsonl';
@@ -243,6 +245,7 @@ export function checkAfterFault(ctx: Ctx, dir: string, before: Snapshot | null, 
   if (after.saved) checkStateInJournal(ctx, after.saved, after.journal, where);
   if (after.state) checkDoneEvidence(ctx, dir, after.state, where);
   checkMarkers(ctx, dir, after.state, where, { clean: opts.clean ?? false, runIds: before ? runIdsOf(before) : [] });
+  checkStatusCache(ctx, dir, after.state, after.journal, where);
   return after;
 }
 

@@ -9,6 +9,7 @@ import { CONFIG_FAULTS } from './config-faults.js';
 import { DAEMON_FAULTS } from './daemon-faults.js';
 import { SECRET_FAULTS } from './secret-faults.js';
 import { STORE_FAULTS, storeMode } from './store-faults.js';
+import { statusCacheSeen } from './status-cache-check.js';
 import { TASKFILE_FAULTS } from './taskfile-faults.js';
 import { WORKER_FAULTS } from './worker-faults.js';
 import { MODEL_FAULTS } from './model-faults.js';
@@ -153,6 +154,7 @@ async function main(): Promise<void> {
   const total = rows.reduce((a, r) => ({ i: a.i + r.injected, v: a.v + r.violations, k: a.k + r.known }), { i: 0, v: 0, k: 0 });
   process.stdout.write(`${'total'.padEnd(w)}  ${String(total.i).padStart(8)}  ${String(total.v).padStart(10)}  ${String(total.k).padStart(5)}  ${wall.toFixed(1).padStart(8)}  (wall)\n`);
   for (const n of KNOWN) if (rows.some((r) => r.kind === n.kind && r.known > 0)) process.stdout.write(`known (${n.kind}): ${n.note}\n`);
+  process.stdout.write(`status caches compared with the run on disk (invariant 6): ${statusCacheSeen.trusted} trusted, ${statusCacheSeen.ignored} absent or out of date\n`);
   if (storeMode.readonly || storeMode.diskFull) process.stdout.write(`store faults used: read-only = ${storeMode.readonly || 'not run'}; disk full = ${storeMode.diskFull || 'not run'}\n`);
   if (failures.length) {
     process.stdout.write(`\n${failures.length} iteration(s) violated an invariant:\n${failures.map((f) => `  ${f}`).join('\n')}\n`);

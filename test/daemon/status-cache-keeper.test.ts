@@ -1,0 +1,110 @@
+// The status cache the daemon keeps between cycles (issue 13): taken only at rest with nothing left
+// uncommitted, written only when state.json or the journal moved, and never trusted for files that
+// moved after its body was taken.
+import assert from 'node:assert/strict';
+import { appendFileSync, mkdirSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { StatusCacheKeeper } from '../../src/daemon/status-cache-keeper.js';
+import { factsOf } from '../../src/progress/facts.js';
+import { digestOf } from '../../src/progress/status-digest.js';
+import type { Layout } from '../../src/store/layout.js';
+import { readStatusCache } from '../../src/store/status-cache.js';
+import { fixtureState, journal } from '../progress/fixture.js';
+import { tempProject } from '../store/fixtures.js';
+
+const FACTS = factsOf(fixtureState(), journal());
+const BODY = JSON.stringify(digestOf(FACTS));
+
+interface Setup {
+  layout: Layout;
+  book: { uncommitted: boolean; viewFacts: () => typeof FACTS; calls: number };
+  keeper: StatusCacheKeeper;
+  rest: Array<() => void>;
+  logs: string[];
+}
+
+async function setup(t: { after(fn: () => Promise<void>): void }, atRest: 'queued' | 'now' = 'now'): Promise<Setup> {
+  const layout = await tempProject(t);
+  writeFileSync(layout.stateFile, '{"schemaVersion":1}\n');
+  writeFileSync(layout.journalFile, '{"seq":1}\n');
+  const book = {
+    uncommitted: false,
+    calls: 0,
+    viewFacts() {
+      this.calls += 1;
+      return FACTS;
+    },
+  };
+  const rest: Array<() => void> = [];
+  const logs: string[] = [];
+  const keeper = new StatusCacheKeeper({ book: book as never, layout, log: (l) => void logs.push(l) }, atRest === 'now' ? (fn) => fn() : (fn) => void rest.push(fn));
+  return { layout, book, keeper, rest, logs };
+}
+
+const inode = (l: Layout): number => statSync(l.statusCacheFile).ino;
+
+describe('the status cache keeper', () => {
+  it('writes the run as it is, stamped for the files as they are', async (t) => {
+    const s = await setup(t);
+    await s.keeper.now();
+    assert.equal(readStatusCache(s.layout), BODY);
+  });
+
+  it('writes nothing while memory is ahead of the journal', async (t) => {
+    const s = await setup(t);
+    s.book.uncommitted = true;
+    await s.keeper.now();
+    assert.equal(readStatusCache(s.layout), null);
+    assert.equal(s.book.calls, 0);
+    s.book.uncommitted = false;
+    await s.keeper.now();
+    assert.equal(readStatusCache(s.layout), BODY, 'the next time, once committed');
+  });
+
+  it('does not rewrite the cache while neither file moved, and does once the journal grows', async (t) => {
+    const s = await setup(t);
+    await s.keeper.now();
+    const first = inode(s.layout);
+    await s.keeper.now();
+    await s.keeper.now();
+    assert.equal(inode(s.layout), first, 'unchanged files: no write');
+    assert.equal(s.book.calls, 1, 'and no digest taken');
+    appendFileSync(s.layout.journalFile, '{"seq":2}\n');
+    assert.equal(readStatusCache(s.layout), null, 'the old cache no longer holds');
+    await s.keeper.now();
+    assert.notEqual(inode(s.layout), first);
+    assert.equal(readStatusCache(s.layout), BODY);
+  });
+
+  it('a journal entry that lands while the write is on its way makes the cache untrusted, never wrong', async (t) => {
+    const s = await setup(t);
+    const written = s.keeper.now(); // body and stamps taken now, in this tick
+    appendFileSync(s.layout.journalFile, '{"seq":2}\n');
+    await written;
+    assert.equal(readStatusCache(s.layout), null);
+  });
+
+  it('soon() waits for the cycle to end, and asks once however often it is called', async (t) => {
+    const s = await setup(t, 'queued');
+    s.keeper.soon();
+    s.keeper.soon();
+    s.keeper.soon();
+    assert.equal(s.rest.length, 1);
+    assert.equal(s.book.calls, 0, 'nothing is read of the run mid-cycle');
+    s.rest.shift()!();
+    await s.keeper.now(); // waits for the write soon() started
+    assert.equal(readStatusCache(s.layout), BODY);
+    s.keeper.soon();
+    assert.equal(s.rest.length, 1, 'asked again after it ran');
+  });
+
+  it('a failed write is said in the log and tried again next time', async (t) => {
+    const s = await setup(t);
+    mkdirSync(s.layout.statusCacheFile); // the rename onto it fails, even for root
+    await s.keeper.now();
+    assert.match(s.logs.join('\n'), /^status cache: /m);
+    rmdirSync(s.layout.statusCacheFile);
+    await s.keeper.now();
+    assert.equal(readStatusCache(s.layout), BODY);
+  });
+});
