@@ -6,6 +6,7 @@ import { pickAttempt } from '../progress/task-view.js';
 import { AuraError } from '../util/errors.js';
 import { LOG_FILE, readLog, withNewline, type LogKind } from '../workers/capped-read.js';
 import { follow } from './logs-follow.js';
+import { stopFlag } from './stop-flag.js';
 
 export interface LogsOptions {
   dir?: string;
@@ -39,12 +40,7 @@ export async function logsCommand(taskId: string, o: LogsOptions): Promise<numbe
   if (wanted !== null && !a) throw new AuraError('BAD_USAGE', `task ${taskId} has no attempt ${wanted} (it has ${t.attempts.length})`);
 
   if (o.follow) {
-    let stop = false;
-    const onInt = () => {
-      stop = true;
-    };
-    process.once('SIGINT', onInt);
-    process.once('SIGTERM', onInt);
+    const flag = stopFlag();
     const { readStateReadOnly } = await import('../store/state-store.js');
     const readState = async () => {
       try {
@@ -54,10 +50,9 @@ export async function logsCommand(taskId: string, o: LogsOptions): Promise<numbe
       }
     };
     try {
-      await follow(layout, taskId, a ? a.n : null, kind, n, readState, () => stop);
+      await follow(layout, taskId, a ? a.n : null, kind, n, readState, () => flag.stopped);
     } finally {
-      process.off('SIGINT', onInt);
-      process.off('SIGTERM', onInt);
+      flag.dispose();
     }
     return 0;
   }

@@ -6,6 +6,7 @@ import { layoutFor, type Layout } from '../store/layout.js';
 import { readLock } from '../store/lock-read.js';
 import { AuraError } from '../util/errors.js';
 import { findProject } from './project.js';
+import { stopFlag } from './stop-flag.js';
 
 /** How long the live daemon gets to answer before the disk is read instead (--json: a large tree takes longer). */
 export const LIVE_TEXT_WAIT_MS = 1500;
@@ -45,22 +46,17 @@ export async function statusCommand(o: { dir?: string; json?: boolean; watch?: b
   // scrollback is left as it was when the user presses Ctrl-C.
   const tty = process.stdout.isTTY;
   if (tty) process.stdout.write('\x1b[?1049h\x1b[?25l');
-  let stop = false;
-  const onSig = () => {
-    stop = true;
-  };
-  process.once('SIGINT', onSig);
-  process.once('SIGTERM', onSig);
+  const flag = stopFlag();
   try {
-    while (!stop) {
+    while (!flag.stopped) {
       const text = await render(layout, project, false);
+      if (flag.stopped) break;
       process.stdout.write(tty ? `\x1b[H\x1b[J${text}\n(watching · Ctrl-C to quit)` : `${text}\n`);
-      for (let waited = 0; waited < everyMs && !stop; waited += 100) await new Promise((r) => setTimeout(r, 100));
+      for (let waited = 0; waited < everyMs && !flag.stopped; waited += 100) await new Promise((r) => setTimeout(r, 100));
     }
   } finally {
     if (tty) process.stdout.write('\x1b[?25h\x1b[?1049l');
-    process.off('SIGINT', onSig);
-    process.off('SIGTERM', onSig);
+    flag.dispose();
   }
   return 0;
 }
