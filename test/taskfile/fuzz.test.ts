@@ -176,7 +176,10 @@ describe('fuzz', () => {
       const started = performance.now();
       run(text);
       const ms = performance.now() - started;
-      assert.ok(ms < 3000, `${name} took ${Math.round(ms)} ms`);
+      // Not a speed goal (that lives in the bench): a guard against super-linear parsing. Each input
+      // takes well under a second here; a quadratic pass over a 1 MB input takes hours. The bound is
+      // that wide so that a loaded CI machine (3 s was crossed at load 8) never fails it by noise.
+      assert.ok(ms < 20_000, `${name} took ${Math.round(ms)} ms: something in the parser is super-linear`);
     });
   }
 });
