@@ -43,14 +43,16 @@ test('command: gets the event as JSON on stdin and AURA_EVENT / AURA_EVENT_TEXT,
   const dir = tempDir(t);
   const out = path.join(dir, 'event.json');
   const envOut = path.join(dir, 'env.txt');
-  const command = `cat > '${out}'; printf '%s\\n%s\\n%s\\n' "$AURA_EVENT" "$AURA_EVENT_TEXT" "\${AURA_API_KEY-unset}" > '${envOut}'`;
+  // It sleeps first, so a notify() that waited for it would take 1 s or more: returning before that says it
+  // did not (a bound in ms on a shared machine would only measure the machine).
+  const command = `sleep 1; cat > '${out}'; printf '%s\\n%s\\n%s\\n' "$AURA_EVENT" "$AURA_EVENT_TEXT" "\${AURA_API_KEY-unset}" > '${envOut}'`;
   const log = makeLog();
   const n = new Notifier(config({ command }), {
     log: log.log,
     env: { PATH: process.env.PATH, AURA_API_KEY: 'sk-secret' },
   });
   const ms = timed(() => n.notify(SAMPLES.watchdog_kill));
-  assert.ok(ms < 50, `notify took ${ms} ms`);
+  assert.ok(ms < 1000, `notify took ${ms} ms: it waited for the command`);
   await n.close();
   assert.deepEqual(log.lines, []);
   assert.deepEqual(JSON.parse(readFileSync(out, 'utf8')), eventPayload(SAMPLES.watchdog_kill));
