@@ -10,6 +10,7 @@
 // neither file changed since the last one. Writes run one at a time, in order.
 import { digestOf } from '../progress/status-digest.js';
 import { runStamps, sameStamps, writeStatusCache, type RunStamps } from '../store/status-cache.js';
+import { errnoCode } from '../util/errors.js';
 import type { CycleCtx } from './cycle-ctx.js';
 
 /** Runs `fn` between cycles (the daemon's WakeQueue.atRest); tests without a queue run it at once. */
@@ -18,6 +19,7 @@ export type AtRest = (fn: () => void) => void;
 export class StatusCacheKeeper {
   private written: RunStamps | null = null;
   private queued = false;
+  private failed: string | null = null;
   private chain: Promise<void> = Promise.resolve();
 
   constructor(
@@ -45,10 +47,17 @@ export class StatusCacheKeeper {
     const body = JSON.stringify(digestOf(book.viewFacts()));
     this.chain = this.chain
       .then(() => writeStatusCache(layout, body, stamps))
-      .catch((err: unknown) => {
-        this.written = null;
-        this.x.log(`status cache: ${err instanceof Error ? err.message : String(err)}`);
-      });
+      .then(
+        () => {
+          this.failed = null;
+        },
+        (err: unknown) => {
+          this.written = null; // tried again at the next render; said once while it keeps failing the same way
+          const kind = errnoCode(err) ?? (err instanceof Error ? err.message : String(err)); // messages name a fresh temp file each time
+          if (kind !== this.failed) this.x.log(`status cache: ${err instanceof Error ? err.message : String(err)} (aura status reads the run instead)`);
+          this.failed = kind;
+        },
+      );
     return this.chain;
   }
 }
