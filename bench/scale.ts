@@ -3,11 +3,13 @@
 //   - daemon CPU per task (utime + stime of the daemon alone, not its workers or runners), over the
 //     whole run and in its first and last tenth (flat = the last tenth costs no more than the first);
 //   - peak RSS (VmHWM) of the daemon, and wall time;
-//   - `aura status` wall time halfway through, while the daemon is busy (it answers from memory);
-//   - `aura status` and `aura status --json` wall time on the finished project.
+//   - `aura status` wall time halfway through, while the daemon is busy (it answers from memory),
+//     next to `node -e 0` timed at the same moments (Node's own start on a machine the run loads);
+//   - `aura status` and `aura status --json` wall time on the finished project, and `aura status`
+//     without the status cache (what a daemon killed mid-burst leaves: state.json and the journal).
 // Sizes: BENCH_SCALE_SIZES (default 200,1000,2000,5000,20000; --quick 200,1000).
 import os from 'node:os';
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, renameSync } from 'node:fs';
 import { auraArgv, launchDaemon, newProject, sampleProc, spawnTimed, stopDaemon, type BenchOptions, type ProcSample } from './harness.js';
 import { dist, type Row, type Section } from './report.js';
 
@@ -58,6 +60,10 @@ export interface ScaleResult {
   statusJsonMs: number[];
   /** `aura status` halfway through, the daemon live and busy. */
   statusLiveMs: number[];
+  /** `node -e 0` at the same moments: the floor any Node CLI pays there. */
+  nodeLiveMs: number[];
+  /** `aura status` on the finished run with its status cache moved away. */
+  statusNoCacheMs: number[];
 }
 
 export async function runScale(n: number, o: Pick<BenchOptions, 'log'>, statusRuns = 5): Promise<ScaleResult> {
@@ -76,6 +82,7 @@ export async function runScale(n: number, o: Pick<BenchOptions, 'log'>, statusRu
   // Daemon CPU per task over each log window: a long run shows its slope as it goes.
   let windowStart = { ticks: 0, done: 0 };
   const statusLiveMs: number[] = [];
+  const nodeLiveMs: number[] = [];
   let liveAsked = false;
   while (!done) {
     try {
@@ -94,6 +101,7 @@ export async function runScale(n: number, o: Pick<BenchOptions, 'log'>, statusRu
       for (let i = 0; i < statusRuns; i++) {
         const r = await spawnTimed(auraArgv('status'), { cwd: project.dir, env, timeoutMs: 60_000 });
         if (r.code === 0) statusLiveMs.push(r.wallMs);
+        nodeLiveMs.push((await spawnTimed([process.execPath, '-e', '0'], { cwd: project.dir, env, timeoutMs: 60_000 })).wallMs);
       }
     }
     if (Date.now() > nextLog) {
@@ -117,6 +125,11 @@ export async function runScale(n: number, o: Pick<BenchOptions, 'log'>, statusRu
     statusMs.push((await spawnTimed(auraArgv('status'), { cwd: project.dir, env, timeoutMs: 60_000 })).wallMs);
     statusJsonMs.push((await spawnTimed(auraArgv('status', '--json'), { cwd: project.dir, env, timeoutMs: 60_000 })).wallMs);
   }
+  const cache = project.file('.aura/state/status-cache.json');
+  renameSync(cache, `${cache}.away`);
+  const statusNoCacheMs: number[] = [];
+  for (let i = 0; i < statusRuns; i++) statusNoCacheMs.push((await spawnTimed(auraArgv('status'), { cwd: project.dir, env, timeoutMs: 60_000 })).wallMs);
+  renameSync(`${cache}.away`, cache);
   return {
     n,
     wallS: (Date.now() - t0) / 1000,
@@ -127,6 +140,8 @@ export async function runScale(n: number, o: Pick<BenchOptions, 'log'>, statusRu
     statusMs,
     statusJsonMs,
     statusLiveMs,
+    nodeLiveMs,
+    statusNoCacheMs,
   };
 }
 
@@ -147,7 +162,9 @@ export async function benchScale(o: BenchOptions): Promise<Section> {
     });
     rows.push({ label: `${n} tasks: peak RSS · wall`, value: `${r.peakRssMb.toFixed(1)} MB · ${r.wallS.toFixed(0)} s`, target: 'linear, small slope' });
     if (r.statusLiveMs.length) rows.push(dist(`${n} tasks: aura status (live, busy)`, r.statusLiveMs, n >= 20000 ? '< 250 ms' : undefined));
+    if (r.nodeLiveMs.length) rows.push(dist(`${n} tasks: node -e 0 at the same moments`, r.nodeLiveMs, 'the floor'));
     rows.push(dist(`${n} tasks: aura status`, r.statusMs, n >= 20000 ? '< 250 ms' : undefined));
+    rows.push(dist(`${n} tasks: aura status, no status cache (killed mid-burst)`, r.statusNoCacheMs));
     rows.push(dist(`${n} tasks: aura status --json`, r.statusJsonMs));
   }
   notes.push('Daemon CPU is utime+stime of the daemon process only, sampled every 100 ms from /proc; the runner and worker processes are not in it.');
