@@ -9,13 +9,13 @@
 // (the journal then supplies whatever the lost save contained). Recovery itself lives in recover.ts.
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import { fsyncDir, removeTemp, writeTemp } from '../util/atomic.js';
+import { fsyncDir, removeTemp, writeTempPieces } from '../util/atomic.js';
 import { AuraError, errnoCode } from '../util/errors.js';
 import type { Now } from './aside.js';
 import type { Layout } from './layout.js';
 import { recoverState, type LoadResult } from './recover.js';
 import { RunState, TaskState } from './schema.js';
-import { serializeState, StateSerializer } from './serialize.js';
+import { StateSerializer } from './serialize.js';
 import { removeStaleTemps } from './temps.js';
 
 export type { LoadResult, Recovery } from './recover.js';
@@ -95,9 +95,9 @@ export class StateStore {
     }
     const { stateDir, stateFile, statePrevFile } = this.layout;
     await fsp.mkdir(stateDir, { recursive: true });
-    const text = changed ? this.serializer.text(state, changed) : serializeState(state);
-    this.lastBytes = Buffer.byteLength(text);
-    const tmp = await writeTemp(stateFile, text);
+    // Without `changed` every task is made again (and the serializer's cache with it).
+    const { tmp, bytes } = await writeTempPieces(stateFile, this.serializer.pieces(state, changed ?? new Set(Object.keys(state.tasks))));
+    this.lastBytes = bytes;
     try {
       try {
         await fsp.rename(stateFile, statePrevFile);

@@ -50,11 +50,32 @@ export function fsyncDirSync(dir: string): void {
  * renames it into place (and must remove it on failure: see removeTemp).
  */
 export async function writeTemp(file: string, data: string | Buffer, opts: WriteOptions = {}): Promise<string> {
+  return withTemp(file, opts, (fh) => fh.writeFile(data));
+}
+
+/**
+ * writeTemp for a text made in pieces, each encoded and written as it comes (a 15 MB snapshot is
+ * then never one large string and one large buffer, garbage only a full GC frees). Returns the temp
+ * path and the bytes written.
+ */
+export async function writeTempPieces(file: string, pieces: Iterable<string>, opts: WriteOptions = {}): Promise<{ tmp: string; bytes: number }> {
+  let bytes = 0;
+  const tmp = await withTemp(file, opts, async (fh) => {
+    for (const piece of pieces) {
+      const b = Buffer.from(piece, 'utf8');
+      for (let off = 0; off < b.length; ) off += (await fh.write(b, off, b.length - off)).bytesWritten;
+      bytes += b.length;
+    }
+  });
+  return { tmp, bytes };
+}
+
+async function withTemp(file: string, opts: WriteOptions, write: (fh: fsp.FileHandle) => Promise<void>): Promise<string> {
   const tmp = tempPathFor(file);
   try {
     const fh = await fsp.open(tmp, 'wx', opts.mode ?? 0o644);
     try {
-      await fh.writeFile(data);
+      await write(fh);
       await fh.sync();
     } finally {
       await fh.close();

@@ -25,11 +25,34 @@ describe('StateSerializer', () => {
           state = { ...state, tasks };
           const changed = o.tellChanged ? new Set([o.id]) : new Set<string>();
           assert.equal(ser.text(state, changed), serializeState(state));
+          // In small pieces, as the store writes it: the same text, no task split, no piece past its size but for one task.
+          const pieces = [...ser.pieces(state, changed, 40)];
+          assert.equal(pieces.join(''), serializeState(state));
           assert.deepEqual(JSON.parse(ser.text(state)), JSON.parse(JSON.stringify(state)));
         }
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('the pieces are taken when asked for: a run that changes while they are written does not change them', () => {
+    const ser = new StateSerializer();
+    const state = makeState([makeTask('a'), makeTask('b')]);
+    const before = serializeState(state);
+    const pieces = ser.pieces(state, undefined, 10);
+    state.tasks['b'] = makeTask('b', { title: 'replaced while writing' });
+    state.tasks['c'] = makeTask('c');
+    assert.equal([...pieces].join(''), before);
+  });
+
+  it('pieces stay near their size: a 2,000-task run in 32 KB pieces', () => {
+    const ser = new StateSerializer();
+    const state = makeState(Array.from({ length: 2000 }, (_, i) => makeTask(`t${i}`)));
+    const pieces = [...ser.pieces(state, undefined)];
+    assert.equal(pieces.join(''), serializeState(state));
+    assert.ok(pieces.length > 10, `${pieces.length} pieces`);
+    const task = JSON.stringify(state.tasks['t1']).length + 8;
+    for (const p of pieces.slice(0, -1)) assert.ok(p.length <= 32 * 1024 && p.length > 32 * 1024 - task - 1, `piece of ${p.length}`);
   });
 
   it('a task named as changed is serialised again even if it is the same object', () => {
