@@ -17,14 +17,9 @@ const HOLE = `"tasks":${JSON.stringify(MARK)}`;
 export class StateSerializer {
   private cache = new WeakMap<TaskState, string>();
 
-  /** `changed`: ids whose JSON is made again whatever the cache holds (belt and braces). */
-  text(state: RunState, changed?: ReadonlySet<string>): string {
-    return [...this.pieces(state, changed)].join('');
-  }
-
   /**
-   * The same text in pieces of about `pieceChars` (a task's JSON is never split). The run is read
-   * now, in full, so a state that changes while the pieces are written does not change them; each
+   * The text in pieces of about `pieceChars` (a task's JSON is never split). `changed`: ids whose
+   * JSON is made again whatever the cache holds (belt and braces). The run is read now, in full, so a state that changes while the pieces are written does not change them; each
    * piece is joined only when it is asked for, and is garbage as soon as it is written.
    */
   pieces(state: RunState, changed?: ReadonlySet<string>, pieceChars = PIECE_CHARS): Iterable<string> {
