@@ -15,6 +15,9 @@ export const STATUS_TASKS_MAX = 100;
 export const REMOVED_NAMED = 20;
 /** Recent decisions shown here; progress.md has the longer list. */
 const DECISIONS_SHOWN = 5;
+/** Workers on record with no daemon watching them (it was killed, or stopped with --leave-workers). */
+export const ORPHANS_HINT =
+  'No daemon watches these workers: they were running when it stopped and may still be. Start it again (`aura <task-file>`) to re-adopt them, or to record how they ended.';
 
 export function renderStatusText(view: ProgressView): string {
   const lines: string[] = [];
@@ -38,6 +41,7 @@ export function renderStatusText(view: ProgressView): string {
       lines.push(`  ${w.job ? `job ${w.job}` : `pid ${w.pid ?? '—'}`}  ${w.taskId}  ${w.elapsed}  ${budget}  $ ${w.command}`);
       if (w.resources) lines.push(`      ${w.resources}`);
     }
+    if (view.daemon.mode === 'stopped') lines.push(...wrapWords(`  ${ORPHANS_HINT}`, '  '));
   }
   if (view.branches.length > 0) {
     lines.push('', 'Branches for you:');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { LINE_MAX, renderStatusText } from '../../src/progress/terminal.js';
+import { LINE_MAX, ORPHANS_HINT, renderStatusText } from '../../src/progress/terminal.js';
 import { buildView } from '../../src/progress/view.js';
 import { fixtureInput, fixtureState } from './fixture.js';
 
@@ -36,6 +36,20 @@ describe('renderStatusText', () => {
     assert.ok(lines.includes('  14:02:52  publish: running → failed: verify exited 1 (#12)'));
     assert.ok(lines.includes('Removed from task.md: old-docs'));
     assert.equal(lines.filter((l) => /^ {2}\d\d:\d\d:\d\d {2}/.test(l)).length, 5);
+  });
+
+  it('says when no daemon watches the workers on record, and how to take them back', () => {
+    const hint = (mode: 'stopped' | 'done' | 'running') => {
+      const out = text(fixtureInput({ daemon: { pid: mode === 'running' ? 4100 : null, mode, nextWakeAt: null, startedAt: null } }));
+      return out.replace(/\n {2}/g, ' ').includes(ORPHANS_HINT);
+    };
+    assert.equal(hint('stopped'), true);
+    assert.equal(hint('running'), false);
+    assert.equal(hint('done'), false);
+    const none = fixtureState();
+    for (const t of Object.values(none.tasks)) for (const a of t.attempts) a.endedAt ??= a.startedAt;
+    const noWorkers = text(fixtureInput({ state: none, daemon: { pid: null, mode: 'stopped', nextWakeAt: null, startedAt: null } }));
+    assert.equal(noWorkers.includes('No daemon watches'), false);
   });
 
   it('clips long titles rather than wrapping the tree', () => {
