@@ -7,7 +7,7 @@ import { layoutFor, type Layout } from '../store/layout.js';
 import type { RunState } from '../store/schema.js';
 import type { SummariesListJson, SummaryEntryJson, SummaryJson } from '../summaries/json.js';
 import { isFinalStatus, renderFinalReport, renderTaskSummary } from '../summaries/task-summary.js';
-import { FINAL_REPORT, finalReportDue, finalReportPath, mtimeOf, summaryPath } from '../summaries/write.js';
+import { FINAL_REPORT, finalReportDue, finalReportPath, mtimeOf, notableEvents, summaryPath } from '../summaries/write.js';
 import { AuraError, errnoCode } from '../util/errors.js';
 import { findProject } from './project.js';
 
@@ -96,7 +96,7 @@ export async function summariesCommand(task: string | undefined, o: SummariesOpt
   } else if (task === 'final-report' || task === FINAL_REPORT) {
     id = null;
     file = finalReportPath(layout);
-    render = async () => renderFinalReport(state, await (await import('../store/journal.js')).readJournal(layout.journalFile));
+    render = async () => renderFinalReport(state, await notableEvents(layout));
   } else {
     const known = Object.keys(state.tasks);
     throw new AuraError('BAD_USAGE', `no task "${task}" in this run`, `known tasks: ${known.slice(0, 20).join(', ')}${known.length > 20 ? ', …' : ''}; or final-report`);

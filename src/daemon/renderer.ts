@@ -51,7 +51,7 @@ export class Renderer {
       const only = this.summariesChecked ? b.summariesDue : undefined;
       this.summariesChecked = true;
       b.summariesDue = new Set();
-      const r = await writeSummaries(x.layout, b.state, undefined, only);
+      const r = await writeSummaries(x.layout, b.state, only);
       for (const e of r.errors) x.log(`summaries: ${e}`);
     }
   }

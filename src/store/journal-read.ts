@@ -116,19 +116,28 @@ export async function* linesBackward(fh: fsp.FileHandle): AsyncGenerator<Buffer>
   if (seenNewline) yield carry;
 }
 
-/** Every valid entry, in file order. A missing journal is an empty one. */
-export async function readJournal(file: string): Promise<JournalEntry[]> {
+/**
+ * Calls `onEntry` with every valid entry, in file order, keeping none of them: memory stays at one
+ * chunk however long the journal (a finished 20,000-task run's is tens of MB, its entries several
+ * times that as objects). A missing journal has none.
+ */
+export async function forEachEntry(file: string, onEntry: (e: JournalEntry) => void): Promise<void> {
   const fh = await openOrNull(file);
-  if (!fh) return [];
-  const out: JournalEntry[] = [];
+  if (!fh) return;
   try {
     await forEachLine(fh, (line) => {
       const { entry } = parseLine(line);
-      if (entry) out.push(entry);
+      if (entry) onEntry(entry);
     });
   } finally {
     await fh.close();
   }
+}
+
+/** Every valid entry, in file order. A missing journal is an empty one. */
+export async function readJournal(file: string): Promise<JournalEntry[]> {
+  const out: JournalEntry[] = [];
+  await forEachEntry(file, (e) => out.push(e));
   return out;
 }
 

@@ -1,5 +1,5 @@
 // Readable summaries of finished work, in Markdown: one per task (what was asked, what was done,
-// the evidence) and a final report for the whole run. Pure: state and journal in, text out; the
+// the evidence) and a final report for the whole run. Pure: state and journal events in, text out; the
 // files are written by write.ts.
 import { runTotals, taskTotals, type Totals } from '../core/budget.js';
 import { code, fenced, inline, row } from '../progress/escape.js';
@@ -179,25 +179,45 @@ function taskLine(state: RunState, t: TaskState, depth: number): string {
 
 const NOTABLE_MAX = 40;
 
-/** Journal entries worth a person's attention after the fact: failures, kills, budget, recoveries. */
-export function notableEvents(journal: readonly JournalEntry[]): JournalEntry[] {
-  return journal.filter((e) => {
-    if (e.kind === 'warning') return true;
-    if (e.kind === 'status') {
-      if (e.to === 'failed' || e.to === 'blocked') return true;
-      // an attempt that ended badly and is retried
-      return e.to === 'pending' && (e.from === 'running' || e.from === 'verifying');
-    }
-    if (e.kind === 'taskfile') return e.data?.error !== undefined;
-    if (e.kind === 'daemon') return /recovered|repaired|took over|left running/.test(e.msg);
-    if (e.kind === 'decision') return /watchdog|budget|stall/i.test(e.msg);
-    if (e.kind === 'attempt') return /^attempt \d+ /.test(e.msg) && /stall|timed out|timeout|watchdog|killed|stopped/i.test(e.msg);
-    return false;
-  });
+/** A journal entry worth a person's attention after the fact: a failure, kill, budget stop or recovery. */
+export function isNotable(e: JournalEntry): boolean {
+  if (e.kind === 'warning') return true;
+  if (e.kind === 'status') {
+    if (e.to === 'failed' || e.to === 'blocked') return true;
+    // an attempt that ended badly and is retried
+    return e.to === 'pending' && (e.from === 'running' || e.from === 'verifying');
+  }
+  if (e.kind === 'taskfile') return e.data?.error !== undefined;
+  if (e.kind === 'daemon') return /recovered|repaired|took over|left running/.test(e.msg);
+  if (e.kind === 'decision') return /watchdog|budget|stall/i.test(e.msg);
+  if (e.kind === 'attempt') return /^attempt \d+ /.test(e.msg) && /stall|timed out|timeout|watchdog|killed|stopped/i.test(e.msg);
+  return false;
+}
+
+/**
+ * The final report's notable events, taken one journal entry at a time: how many there were and the
+ * last NOTABLE_MAX. The journal itself is never held (summaries/write.ts streams it in).
+ */
+export class NotableEvents {
+  count = 0;
+  readonly last: JournalEntry[] = [];
+
+  add(e: JournalEntry): void {
+    if (!isNotable(e)) return;
+    this.count++;
+    this.last.push(e);
+    if (this.last.length > NOTABLE_MAX) this.last.shift();
+  }
+
+  static of(entries: Iterable<JournalEntry>): NotableEvents {
+    const n = new NotableEvents();
+    for (const e of entries) n.add(e);
+    return n;
+  }
 }
 
 /** Markdown report of the whole run: goal, outcome, every task in one line, totals, notable events. */
-export function renderFinalReport(state: RunState, journal: readonly JournalEntry[]): string {
+export function renderFinalReport(state: RunState, notable: NotableEvents): string {
   const forest = taskForest(state);
   const live = flatten(forest.live);
   const archived = flatten(forest.archived);
@@ -239,13 +259,12 @@ export function renderFinalReport(state: RunState, journal: readonly JournalEntr
   L.push('');
 
   L.push('## Notable events', '');
-  const notable = notableEvents(journal);
-  if (notable.length === 0) L.push('None: no failures, kills, budget stops or recoveries.');
-  for (const e of notable.slice(-NOTABLE_MAX)) {
+  if (notable.count === 0) L.push('None: no failures, kills, budget stops or recoveries.');
+  for (const e of notable.last) {
     const what = e.from || e.to ? `${e.from ?? ''}→${e.to ?? ''}` : e.kind;
     L.push(`- ${stamp(e.ts)} ${e.task ? `${code(e.task)} ` : ''}${what}: ${inline(e.msg, 400)}`);
   }
-  if (notable.length > NOTABLE_MAX) L.push('', `(${notable.length - NOTABLE_MAX} earlier ones in the journal: \`aura history\`.)`);
+  if (notable.count > notable.last.length) L.push('', `(${notable.count - notable.last.length} earlier ones in the journal: \`aura history\`.)`);
   L.push('');
   return L.join('\n');
 }

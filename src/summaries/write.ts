@@ -4,10 +4,11 @@
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { Layout } from '../store/layout.js';
-import type { JournalEntry, RunState } from '../store/schema.js';
+import { forEachEntry } from '../store/journal-read.js';
+import type { RunState } from '../store/schema.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { errnoCode } from '../util/errors.js';
-import { isFinalStatus, renderFinalReport, renderTaskSummary } from './task-summary.js';
+import { isFinalStatus, NotableEvents, renderFinalReport, renderTaskSummary } from './task-summary.js';
 
 export const FINAL_REPORT = 'final-report.md';
 
@@ -61,14 +62,20 @@ export interface WriteSummariesResult {
   errors: string[];
 }
 
+/** The final report's notable events, streamed from the journal (never the whole journal in memory). */
+export async function notableEvents(layout: Layout): Promise<NotableEvents> {
+  const notable = new NotableEvents();
+  await forEachEntry(layout.journalFile, (e) => notable.add(e));
+  return notable;
+}
+
 /**
- * Brings .aura/summaries/ up to date. `journal`: the whole journal if the caller has it; otherwise
- * it is read from disk, and only when the final report needs (re)writing.
+ * Brings .aura/summaries/ up to date. The journal is read (streamed) only when the final report
+ * needs (re)writing.
  */
 export async function writeSummaries(
   layout: Layout,
   state: RunState,
-  journal?: readonly JournalEntry[] | null,
   /** Only these tasks (those that just ended); every finished task when absent. */
   only?: ReadonlySet<string>,
 ): Promise<WriteSummariesResult> {
@@ -112,7 +119,7 @@ export async function writeSummaries(
       mtime = null;
     }
     if (isStale(mtime, due)) {
-      await write(file, async () => renderFinalReport(state, journal ?? (await (await import('../store/journal.js')).readJournal(layout.journalFile))));
+      await write(file, async () => renderFinalReport(state, await notableEvents(layout)));
     }
   }
   return out;

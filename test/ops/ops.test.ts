@@ -13,7 +13,7 @@ import { layoutFor } from '../../src/store/layout.js';
 import { readJournal } from '../../src/store/journal.js';
 import { readStateReadOnly } from '../../src/store/state-store.js';
 import { ChangelogJson, CleanJson, ProjectsJson, SummariesListJson, SummaryJson } from '../../src/summaries/json.js';
-import { renderFinalReport, renderTaskSummary } from '../../src/summaries/task-summary.js';
+import { NotableEvents, renderFinalReport, renderTaskSummary } from '../../src/summaries/task-summary.js';
 import { writeSummaries } from '../../src/summaries/write.js';
 import { renderEventLine } from '../../src/progress/event-line.js';
 import { TAIL_MARKER } from '../../src/workers/capped-read.js';
@@ -81,7 +81,7 @@ describe('summaries', () => {
     const before = await json(SummariesListJson, ['summaries'], p.dir);
     assert.deepEqual(before.tasks.map((t) => [t.task, t.status, t.written]), [['one', 'done', false], ['two', 'done', false]]);
     assert.equal(before.finalReport.due, true);
-    const r = await writeSummaries(layout, state, await readJournal(layout.journalFile));
+    const r = await writeSummaries(layout, state);
     assert.deepEqual(r.errors, []);
     assert.equal(r.written.length, 3);
 
@@ -137,7 +137,7 @@ describe('summaries', () => {
     assert.match(bad, /\| 2 \| shell \|.*\| 3 \|/);
     assert.match(bad, /Not passed/);
 
-    const report = renderFinalReport(state, await readJournal(layout.journalFile));
+    const report = renderFinalReport(state, NotableEvents.of(await readJournal(layout.journalFile)));
     assert.match(report, /\*\*Outcome: not done\.\*\* 1 failed, 1 blocked/);
     assert.match(report, /## Notable events[\s\S]*`bad` running→failed: failed after 2 attempts/);
     assert.match(renderTaskSummary(state, 'nope'), /No such task/);
