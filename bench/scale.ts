@@ -107,7 +107,9 @@ export async function runScale(n: number, o: Pick<BenchOptions, 'log'>, statusRu
     if (Date.now() > nextLog) {
       const ticks = last?.ticks ?? 0;
       const perTask = counter.done > windowStart.done ? `${(((ticks - windowStart.ticks) * TICK_MS) / (counter.done - windowStart.done)).toFixed(1)} ms daemon CPU per task in this window` : 'none finished in this window';
-      o.log(`  … ${n} tasks: ${counter.done} done after ${Math.round((Date.now() - t0) / 1000)} s; ${perTask} (load ${os.loadavg()[0]!.toFixed(1)})`);
+      // RSS as it goes: a peak that comes from one moment (the end of the run, a burst) shows as a step.
+      const rss = last ? `; RSS ${(last.rssKb / 1024).toFixed(0)} MB, peak so far ${(peakKb / 1024).toFixed(0)} MB` : '';
+      o.log(`  … ${n} tasks: ${counter.done} done after ${Math.round((Date.now() - t0) / 1000)} s; ${perTask}${rss} (load ${os.loadavg()[0]!.toFixed(1)})`);
       windowStart = { ticks, done: counter.done };
       nextLog = Date.now() + 30_000;
     }
