@@ -39,14 +39,20 @@ export function changelogEntry(e: JournalEntry): ChangelogEntryJson {
   };
 }
 
+/** Ids named on one line before "and N more": a first read of a 20,000-task file added them all. */
+export const CHANGELOG_NAMED = 20;
+
+const names = (ids: readonly string[]): string =>
+  ids.length > CHANGELOG_NAMED ? `${ids.slice(0, CHANGELOG_NAMED).join(', ')} and ${ids.length - CHANGELOG_NAMED} more (--json lists them all)` : ids.join(', ');
+
 export function renderChangelogText(entries: readonly ChangelogEntryJson[]): string {
   const out: string[] = [];
   for (const e of entries) {
     out.push(`${e.ts.replace('T', ' ').slice(0, 19)}  #${e.cycle}  ${e.error ? 'INVALID EDIT: ' : ''}${e.msg}`);
-    if (e.added.length) out.push(`    + added:    ${e.added.join(', ')}`);
-    if (e.removed.length) out.push(`    - removed:  ${e.removed.join(', ')} (archived, history kept)`);
+    if (e.added.length) out.push(`    + added:    ${names(e.added)}`);
+    if (e.removed.length) out.push(`    - removed:  ${names(e.removed)} (archived, history kept)`);
     for (const r of e.renamed) out.push(`    ~ reworded: ${r.id}: "${r.from}" → "${r.to}"`);
-    if (e.changed.length) out.push(`    * changed:  ${e.changed.join(', ')}`);
+    if (e.changed.length) out.push(`    * changed:  ${names(e.changed)}`);
     for (const w of e.warnings) out.push(`    ! warning:  ${w}`);
   }
   return out.length ? `${out.join('\n')}\n` : '';
@@ -57,8 +63,12 @@ export async function changelogCommand(o: ChangelogOptions): Promise<number> {
   if (!Number.isInteger(n) || n < 0) throw new AuraError('BAD_USAGE', `-n ${o.n}: expected a whole number of entries (0: all)`);
   const project = findProject(o.dir);
   const layout = layoutFor(project);
-  const { readJournal } = await import('../store/journal.js');
-  const all = (await readJournal(layout.journalFile)).filter((e) => e.kind === 'taskfile').map(changelogEntry);
+  const { forEachEntry } = await import('../store/journal-read.js');
+  // Streamed: only the task-file entries are kept, not a long run's whole journal.
+  const all: ChangelogEntryJson[] = [];
+  await forEachEntry(layout.journalFile, (e) => {
+    if (e.kind === 'taskfile') all.push(changelogEntry(e));
+  });
   const entries = n === 0 ? all : all.slice(-n);
   if (o.json) {
     process.stdout.write(JSON.stringify(entries, null, 2) + '\n');
