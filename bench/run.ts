@@ -4,11 +4,13 @@
 // noisy). Needs a built CLI (`npm run build`). Settings:
 //   --quick              5 trials, 5 s idle window (a smoke run)
 //   --only a,b           run only these measurements (wake, save, exit, idle, commands, scan, stop,
-//                        watchdog, planner, scale, dashboard, slurm, spawn, endurance, worktree)
+//                        watchdog, planner, scale, dashboard, slurm, spawn, endurance, worktree,
+//                        crash-status)
 //   BENCH_TRIALS         trials per latency figure (default 30; 5 with --quick; at most 10 for the
 //                        stubborn stops and the watchdog kills, which wait out a grace or strikes)
 //   BENCH_IDLE_SECONDS   idle window, also the watchdog's 1 Hz sampling windows (default 60; 5 with --quick)
 //   BENCH_SCALE_SIZES    task counts for the scale measurement (default 200,1000,2000,5000,20000)
+//   BENCH_CRASH_SIZE, BENCH_CRASH_KILLS  tasks and kill -9s for crash-status (default 20000 and 12)
 //   BENCH_ENDURANCE_MINUTES  length of the endurance run (default 10; 1 with --quick); days-scale: run it long
 //   BENCH_ENDURANCE_HEAP=0   endurance without its heap probe (a forced full GC a minute, for heapUsed)
 //   BENCH_REPO_FILES     files in the worktree measurement's repository (default 10000)
@@ -34,6 +36,7 @@ import { benchEndurance } from './endurance.js';
 import { benchDashboard } from './dashboard.js';
 import { benchSlurm } from './slurm.js';
 import { benchWorktree } from './worktree.js';
+import { benchCrashStatus } from './crash-status.js';
 
 const MEASUREMENTS: Array<[string, string, (o: BenchOptions) => Promise<Section>]> = [
   ['wake', '1. aura wake → cycle start', benchWake],
@@ -51,6 +54,7 @@ const MEASUREMENTS: Array<[string, string, (o: BenchOptions) => Promise<Section>
   ['spawn', '13. spawn decision → worker running', benchSpawn],
   ['endurance', '14. endurance (RSS and fd slope with a live worker)', benchEndurance],
   ['worktree', '15. git worktree per attempt (create, commit, merge, cleanup)', benchWorktree],
+  ['crash-status', '16. aura status after kill -9 mid-run', benchCrashStatus],
 ];
 
 function positiveNumber(name: string, fallback: number): number {

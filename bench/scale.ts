@@ -22,7 +22,7 @@ export function scaleTaskFile(n: number): string {
 }
 
 /** Counts `→ done` status entries appended to the journal, reading only new bytes; keeps nothing else. */
-class DoneCounter {
+export class DoneCounter {
   private offset = 0;
   private partial = '';
   done = 0;
