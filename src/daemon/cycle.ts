@@ -5,12 +5,11 @@
 //            the LLM planner when it runs (the skip gate first)
 //   apply    start what may start (the rules, or the model through the core's judgement)
 //   persist  the journal, then state.json when the snapshot policy says so
-//   render   progress.md, summaries and the status cache, at their own pace (renderer.ts)
+//   render   progress.md and summaries at their own pace, the status cache as each commit lands (renderer.ts)
 //
 // The decisions are pure, in src/core (plan-index, attempt-end, run-outcome, budget-transition,
-// snapshot-policy, evidence, outcome); each phase's I/O has its own module here. The ports (pool,
-// watchdog, notifier, launcher) and the clock come in through CycleDeps, so the daemon's tests run a
-// cycle with fakes.
+// snapshot-policy, evidence, outcome); each phase's I/O has its own module here. The ports (pool, watchdog,
+// notifier, launcher) and the clock come in through CycleDeps, so the daemon's tests run it with fakes.
 import { systemClock, type Clock } from '../core/clock.js';
 import { runOutcome, stuckReason, type CycleResult } from '../core/run-outcome.js';
 export type { CycleResult } from '../core/run-outcome.js';
@@ -93,6 +92,7 @@ export class Cycle {
       log: d.log,
       attention: (t) => this.ports.attention(t),
       recorded: (draft) => this.model?.recorded(draft),
+      committed: () => this.renderer.committed(),
     });
     this.ports = createPorts(d, {
       book: this.book,

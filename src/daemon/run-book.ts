@@ -32,6 +32,8 @@ export interface RunBookDeps {
   attention?: (t: TaskState) => void;
   /** Every draft recorded (the LLM planner's change feed). */
   recorded?: (d: JournalDraft) => void;
+  /** A commit put something on disk (the status cache follows it). */
+  committed?: () => void;
 }
 
 export class RunBook {
@@ -132,7 +134,8 @@ export class RunBook {
     }
     if (this.drafts.length && this.pendingWake) this.drafts.unshift(this.pendingWake);
     this.pendingWake = null;
-    if (this.drafts.length) {
+    const wrote = this.drafts.length > 0;
+    if (wrote) {
       const now = this.d.clock.now().toISOString();
       const written = await this.d.journal.append(this.drafts.map((d) => ({ ts: now, ...d, cycle: this.state.cycle })));
       this.drafts = [];
@@ -151,7 +154,10 @@ export class RunBook {
       lastCostMs: this.lastSnapshotCostMs,
       idle: o.idle === true,
     });
-    if (!due) return;
+    if (!due) {
+      if (wrote) this.d.committed?.();
+      return;
+    }
     this.state.updatedAt = new Date(at).toISOString();
     this.state.journalBytes = this.d.journal.bytes;
     const changed = this.changedSinceSnapshot;
@@ -162,5 +168,6 @@ export class RunBook {
     this.lastSnapshotAt = this.d.clock.now().getTime();
     this.entriesSinceSnapshot = 0;
     this.journalBytesAtSnapshot = this.d.journal.bytes;
+    this.d.committed?.();
   }
 }

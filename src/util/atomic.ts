@@ -9,6 +9,12 @@ import { errnoCode } from './errors.js';
 
 export interface WriteOptions {
   mode?: number;
+  /**
+   * false: no fsync of the file or its directory. Still all-or-nothing for readers while the machine
+   * runs; after a power cut the file may be the old one, empty or torn. Only for files that prove
+   * themselves on reading (the status cache: a checksum and the stamps of what it describes).
+   */
+  durable?: boolean;
 }
 
 // Filesystems where a directory cannot be fsynced say so with these; the rename is then as durable
@@ -76,7 +82,7 @@ async function withTemp(file: string, opts: WriteOptions, write: (fh: fsp.FileHa
     const fh = await fsp.open(tmp, 'wx', opts.mode ?? 0o644);
     try {
       await write(fh);
-      await fh.sync();
+      if (opts.durable !== false) await fh.sync();
     } finally {
       await fh.close();
     }
@@ -93,7 +99,7 @@ export function writeTempSync(file: string, data: string | Buffer, opts: WriteOp
     const fd = fs.openSync(tmp, 'wx', opts.mode ?? 0o644);
     try {
       fs.writeFileSync(fd, data);
-      fs.fsyncSync(fd);
+      if (opts.durable !== false) fs.fsyncSync(fd);
     } finally {
       fs.closeSync(fd);
     }
@@ -134,7 +140,7 @@ export async function writeFileAtomic(file: string, data: string | Buffer, opts:
     await removeTemp(tmp, err);
     throw err;
   }
-  await fsyncDir(path.dirname(file));
+  if (opts.durable !== false) await fsyncDir(path.dirname(file));
 }
 
 export function writeFileAtomicSync(file: string, data: string | Buffer, opts: WriteOptions = {}): void {
@@ -145,5 +151,5 @@ export function writeFileAtomicSync(file: string, data: string | Buffer, opts: W
     removeTempSync(tmp, err);
     throw err;
   }
-  fsyncDirSync(path.dirname(file));
+  if (opts.durable !== false) fsyncDirSync(path.dirname(file));
 }

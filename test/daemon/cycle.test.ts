@@ -12,6 +12,7 @@ import type { Ports } from '../../src/daemon/cycle-ports.js';
 import type { LiveWorker } from '../../src/daemon/ports.js';
 import { Journal } from '../../src/store/journal.js';
 import { layoutFor } from '../../src/store/layout.js';
+import { readStatusCache } from '../../src/store/status-cache.js';
 import { StateStore } from '../../src/store/state-store.js';
 import type { Spawned } from '../../src/workers/spawn.js';
 
@@ -181,5 +182,21 @@ describe('the cycle, with fake ports', () => {
     await w.run();
     assert.equal(w.cycle.state.pause?.kind, 'budget');
     assert.ok(w.notified.includes('budget_reached'));
+  });
+
+  it('the status cache follows every commit, not progress.md\'s pace', async () => {
+    // A busy daemon renders progress.md every few hundred ms; a cache taken only then almost never
+    // held after a kill -9 (the journal had moved since). It is taken as each commit lands instead.
+    const w = await world(TWO);
+    const layout = layoutFor(w.dir);
+    await w.run();
+    assert.ok(readStatusCache(layout), 'the first cycle\'s commit left a cache that holds');
+    w.exit('a', 0);
+    await w.run('worker a exited');
+    const body = readStatusCache(layout);
+    assert.ok(body, 'so did the second\'s, with no render in between');
+    const digest = JSON.parse(body) as { facts: { counts: Record<string, number> } };
+    assert.equal(digest.facts.counts['verifying'], 1, 'a is being checked, as the journal says');
+    assert.equal(digest.facts.counts['running'], 0);
   });
 });

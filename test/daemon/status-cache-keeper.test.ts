@@ -1,6 +1,6 @@
-// The status cache the daemon keeps between cycles (issue 13): taken only at rest with nothing left
-// uncommitted, written only when state.json or the journal moved, and never trusted for files that
-// moved after its body was taken.
+// The status cache the daemon keeps after commits and between cycles (issue 13): never taken with
+// anything left uncommitted, written only when state.json or the journal moved, and never trusted
+// for files that moved after its body was taken.
 import assert from 'node:assert/strict';
 import { appendFileSync, mkdirSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
@@ -46,42 +46,42 @@ const inode = (l: Layout): number => statSync(l.statusCacheFile).ino;
 describe('the status cache keeper', () => {
   it('writes the run as it is, stamped for the files as they are', async (t) => {
     const s = await setup(t);
-    await s.keeper.now();
+    s.keeper.now();
     assert.equal(readStatusCache(s.layout), BODY);
   });
 
   it('writes nothing while memory is ahead of the journal', async (t) => {
     const s = await setup(t);
     s.book.uncommitted = true;
-    await s.keeper.now();
+    s.keeper.now();
     assert.equal(readStatusCache(s.layout), null);
     assert.equal(s.book.calls, 0);
     s.book.uncommitted = false;
-    await s.keeper.now();
+    s.keeper.now();
     assert.equal(readStatusCache(s.layout), BODY, 'the next time, once committed');
   });
 
   it('does not rewrite the cache while neither file moved, and does once the journal grows', async (t) => {
     const s = await setup(t);
-    await s.keeper.now();
+    s.keeper.now();
     const first = inode(s.layout);
-    await s.keeper.now();
-    await s.keeper.now();
+    s.keeper.now();
+    s.keeper.now();
     assert.equal(inode(s.layout), first, 'unchanged files: no write');
     assert.equal(s.book.calls, 1, 'and no digest taken');
     appendFileSync(s.layout.journalFile, '{"seq":2}\n');
     assert.equal(readStatusCache(s.layout), null, 'the old cache no longer holds');
-    await s.keeper.now();
+    s.keeper.now();
     assert.notEqual(inode(s.layout), first);
     assert.equal(readStatusCache(s.layout), BODY);
   });
 
-  it('a journal entry that lands while the write is on its way makes the cache untrusted, never wrong', async (t) => {
+  it('takes the body, the stamps and the write in one synchronous stretch (nothing can move the journal between them)', async (t) => {
     const s = await setup(t);
-    const written = s.keeper.now(); // body and stamps taken now, in this tick
+    s.keeper.now();
+    assert.equal(readStatusCache(s.layout), BODY, 'on disk when now() returns, not later');
     appendFileSync(s.layout.journalFile, '{"seq":2}\n');
-    await written;
-    assert.equal(readStatusCache(s.layout), null);
+    assert.equal(readStatusCache(s.layout), null, 'a later entry makes it untrusted, never wrong');
   });
 
   it('soon() waits for the cycle to end, and asks once however often it is called', async (t) => {
@@ -92,7 +92,7 @@ describe('the status cache keeper', () => {
     assert.equal(s.rest.length, 1);
     assert.equal(s.book.calls, 0, 'nothing is read of the run mid-cycle');
     s.rest.shift()!();
-    await s.keeper.now(); // waits for the write soon() started
+    s.keeper.now(); // nothing more to write: soon() wrote it
     assert.equal(readStatusCache(s.layout), BODY);
     s.keeper.soon();
     assert.equal(s.rest.length, 1, 'asked again after it ran');
@@ -101,13 +101,13 @@ describe('the status cache keeper', () => {
   it('a failed write is said in the log and tried again next time', async (t) => {
     const s = await setup(t);
     mkdirSync(s.layout.statusCacheFile); // the rename onto it fails, even for root
-    await s.keeper.now();
+    s.keeper.now();
     assert.match(s.logs.join('\n'), /^status cache: .*\(aura status reads the run instead\)$/m);
     appendFileSync(s.layout.journalFile, '{"seq":2}\n');
-    await s.keeper.now();
+    s.keeper.now();
     assert.equal(s.logs.length, 1, 'the same failure is said once, not at every render');
     rmdirSync(s.layout.statusCacheFile);
-    await s.keeper.now();
+    s.keeper.now();
     assert.equal(readStatusCache(s.layout), BODY);
   });
 });

@@ -151,7 +151,7 @@ describe('aura status: live daemon, disk, cache', () => {
     assert.equal(timeless(cached.stdout), timeless(disk.stdout));
 
     // It is read: a cache that says something else (stamped for these very files) is believed...
-    await writeStatusCache(layout, body.replace('"goal":"Paths"', '"goal":"From the cache"'));
+    writeStatusCache(layout, body.replace('"goal":"Paths"', '"goal":"From the cache"'));
     assert.match((await runAura(['status'], { cwd: p.dir })).stdout, /^aura · From the cache$/m);
     // ...until the journal moves on (here a foreign line; a new daemon appends the same way).
     appendFileSync(layout.journalFile, readFileSync(layout.journalFile, 'utf8').trim().split('\n').at(-1)!.replace(/"seq":\d+/, '"seq":999999') + '\n');

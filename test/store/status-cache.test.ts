@@ -13,7 +13,7 @@ async function withCache(t: { after(fn: () => Promise<void>): void }): Promise<L
   const layout = await tempProject(t);
   writeFileSync(layout.stateFile, '{"schemaVersion":1}\n');
   writeFileSync(layout.journalFile, '{"seq":1}\n');
-  await writeStatusCache(layout, BODY);
+  writeStatusCache(layout, BODY);
   return layout;
 }
 
@@ -73,7 +73,7 @@ describe('status cache', () => {
 
   it('is not written when there is no run on disk to describe', async (t) => {
     const layout = await tempProject(t);
-    await writeStatusCache(layout, BODY);
+    writeStatusCache(layout, BODY);
     assert.equal(readStatusCache(layout), null);
   });
 });
