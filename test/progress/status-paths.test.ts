@@ -111,6 +111,27 @@ describe('every source of aura status says the same', () => {
     assert.throws(() => renderMarkdown(viewOf(cached, DAEMON, NOW), loadProgressTemplate()), /lists 100 tasks, not 300/);
   });
 
+  it('the cache holds the lines it lists, not the subtrees under listed groups', () => {
+    // One group of n pending tasks: the status lists the group and 99 of them whatever n is.
+    const grouped = (n: number): RunState => {
+      const state = fixtureState();
+      state.tasks = { g: task({ id: 'g', children: [] }) };
+      state.roots = ['g'];
+      for (let i = 1; i <= n; i++) {
+        state.tasks[`c${i}`] = task({ id: `c${i}`, parent: 'g' });
+        state.tasks['g']!.children.push(`c${i}`);
+      }
+      return state;
+    };
+    const bytes = (n: number): number => JSON.stringify(digestOf(factsOf(grouped(n), journal()))).length;
+    const small = bytes(300);
+    const large = bytes(6000);
+    assert.ok(large < small * 1.05, `${large} bytes for 6,000 children against ${small} for 300`);
+    const state = grouped(6000);
+    const cached = factsFromDigest(JSON.parse(JSON.stringify(digestOf(factsOf(state, journal())))));
+    assert.equal(statusText(cached!, STOPPED, NOW), renderStatusText(buildView({ state, journalTail: journal(), daemon: STOPPED, now: NOW })) + '\n');
+  });
+
   it('a digest from another version, or not a digest at all, is refused', () => {
     const good = JSON.parse(JSON.stringify(digestOf(factsOf(fixtureState(), journal())))) as Record<string, unknown>;
     assert.ok(factsFromDigest(good));
