@@ -9,10 +9,12 @@
 import type { TaskStatus } from '../store/schema.js';
 import { thousands } from './format.js';
 
-/** What the listing needs of a task: its status as shown, and its subtasks. */
+/** What the listing needs of a task: its status as shown, its subtasks, and how many tasks its subtree holds when known. */
 export interface Listable<T> {
   status: TaskStatus;
   children: readonly T[];
+  /** Tasks in the subtree, itself included (the task tree's nodes know it: counting is then no walk). */
+  size?: number;
 }
 
 export type ListItem<T> =
@@ -26,18 +28,25 @@ export type ListItem<T> =
 /** Tasks in these trees, subtasks included. */
 export function countTasks<T extends Listable<T>>(views: readonly T[]): number {
   let n = 0;
-  for (const t of views) n += 1 + countTasks(t.children);
+  for (const t of views) n += sizeOf(t);
   return n;
 }
+
+const sizeOf = <T extends Listable<T>>(t: T): number => t.size ?? 1 + countTasks(t.children);
 
 function allDone<T extends Listable<T>>(t: T): boolean {
   return t.status === 'done' && t.children.every(allDone);
 }
 
-/** The listing: every task when there are at most `max`, else folded and cut to at most `max` + 1 items. */
-export function listTasks<T extends Listable<T>>(views: readonly T[], max: number): ListItem<T>[] {
+/**
+ * The listing: every task when there are at most `max`, else folded and cut to at most `max` + 1
+ * items. `total`: countTasks(views), when the caller knows it. Stops walking once the limit is
+ * reached (the tasks left out are the total less those listed), so past the done runs it scans, a
+ * listing costs what it shows, not what the run holds.
+ */
+export function listTasks<T extends Listable<T>>(views: readonly T[], max: number, total = countTasks(views)): ListItem<T>[] {
   const out: ListItem<T>[] = [];
-  if (countTasks(views) <= max) {
+  if (total <= max) {
     const all = (ts: readonly T[], depth: number): void => {
       for (const t of ts) {
         out.push({ kind: 'task', task: t, depth });
@@ -48,31 +57,31 @@ export function listTasks<T extends Listable<T>>(views: readonly T[], max: numbe
     return out;
   }
   let left = max;
-  let hidden = 0;
-  const fold = (ts: readonly T[], depth: number): void => {
+  let listed = 0;
+  /** false once the limit is reached: nothing more is listed. */
+  const fold = (ts: readonly T[], depth: number): boolean => {
     for (let i = 0; i < ts.length; ) {
+      if (left === 0) return false;
+      left--;
       const t = ts[i]!;
       if (allDone(t)) {
         let j = i;
         let n = 0;
-        while (j < ts.length && allDone(ts[j]!)) n += countTasks([ts[j++]!]);
-        if (left > 0) {
-          left--;
-          out.push(n === 1 ? { kind: 'task', task: t, depth } : { kind: 'done', depth, tasks: n, first: t, last: ts[j - 1]! });
-        } else hidden += n;
+        while (j < ts.length && allDone(ts[j]!)) n += sizeOf(ts[j++]!);
+        listed += n;
+        out.push(n === 1 ? { kind: 'task', task: t, depth } : { kind: 'done', depth, tasks: n, first: t, last: ts[j - 1]! });
         i = j;
         continue;
       }
-      if (left > 0) {
-        left--;
-        out.push({ kind: 'task', task: t, depth });
-        fold(t.children, depth + 1);
-      } else hidden += countTasks([t]);
+      listed++;
+      out.push({ kind: 'task', task: t, depth });
+      if (!fold(t.children, depth + 1)) return false;
       i++;
     }
+    return true;
   };
   fold(views, 0);
-  if (hidden > 0) out.push({ kind: 'more', depth: 0, tasks: hidden });
+  if (total > listed) out.push({ kind: 'more', depth: 0, tasks: total - listed });
   return out;
 }
 

@@ -129,16 +129,26 @@ export function factsFrom(state: RunState, journalTail: readonly JournalEntry[],
   };
 }
 
+/**
+ * Tasks in a forest's tree, counted once per tree: the status index keeps one tree until the run's
+ * shape changes (and a tree's arrays are never changed once built), and lists it after every commit.
+ */
+const counted = new WeakMap<readonly TaskNode[], number>();
+
+function countOf(nodes: readonly TaskNode[]): number {
+  let n = counted.get(nodes);
+  if (n === undefined) counted.set(nodes, (n = countTasks(nodes)));
+  return n;
+}
+
 export function forestListing(nodes: TaskNode[]): TaskListing {
-  let count: number | null = null;
   return {
     roots: nodes.length,
     get count() {
-      count ??= countTasks(nodes);
-      return count;
+      return countOf(nodes);
     },
     rootIds: (max) => nodes.slice(0, max).map((n) => n.task.id),
-    list: (max) => listTasks(nodes, max),
+    list: (max) => listTasks(nodes, max, countOf(nodes)),
     all: () => nodes,
   };
 }

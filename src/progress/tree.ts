@@ -8,6 +8,8 @@ export interface TaskNode {
   /** What the task is doing as shown: a pending group with a worker running under it is running. */
   status: TaskStatus;
   children: TaskNode[];
+  /** Tasks in its subtree, itself included (the tree's shape is fixed once built). */
+  size: number;
 }
 
 export interface TaskForest {
@@ -24,6 +26,13 @@ export interface TaskForest {
  * is lifted into the live tree where its parent stood, an archived task under a live parent goes
  * to the archived list, and tasks no root reaches are appended rather than hidden.
  */
+/** 1 + the sizes of `children`: a node's size from its children's. */
+function sizeOf(children: readonly TaskNode[]): number {
+  let n = 1;
+  for (const c of children) n += c.size;
+  return n;
+}
+
 export function taskForest(state: RunState): TaskForest {
   const seen = new Set<string>();
   const forest: TaskForest = { live: [], archived: [] };
@@ -35,16 +44,16 @@ export function taskForest(state: RunState): TaskForest {
       if (!task || seen.has(id)) continue;
       seen.add(id);
       if (task.children.length === 0) {
-        if (task.status === 'archived') out.archived.push({ task, status: task.status, children: [] });
-        else out.live.push({ task, status: effectiveStatus(state, task), children: [] });
+        if (task.status === 'archived') out.archived.push({ task, status: task.status, children: [], size: 1 });
+        else out.live.push({ task, status: effectiveStatus(state, task), children: [], size: 1 });
         continue;
       }
       const sub = walk(task.children);
       if (task.status === 'archived') {
-        out.archived.push({ task, status: task.status, children: sub.archived });
+        out.archived.push({ task, status: task.status, children: sub.archived, size: sizeOf(sub.archived) });
         out.live.push(...sub.live);
       } else {
-        out.live.push({ task, status: effectiveStatus(state, task), children: sub.live });
+        out.live.push({ task, status: effectiveStatus(state, task), children: sub.live, size: sizeOf(sub.live) });
         out.archived.push(...sub.archived);
       }
     }

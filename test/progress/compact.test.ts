@@ -32,6 +32,7 @@ describe('listTasks', () => {
     ['a done parent with a failing child is not folded', [v('p', 'done', [...many(20), v('bad', 'failed')]), v('q', 'pending')], 5, ['p@0', 'done 20 t1..t20@1', 'bad@1', 'q@0']],
     ['a lone finished task in a large listing keeps its own line', [v('x', 'pending'), v('y'), v('z', 'pending'), ...many(10, 'pending')], 3, ['x@0', 'y@0', 'z@0', 'more 10']],
     ['folded runs past the limit are counted too', [...many(3, 'pending'), ...many(100, 'done', 10)], 3, ['t1@0', 't2@0', 't3@0', 'more 100']],
+    ['cut inside a group: its other children and the later siblings are counted', [v('p', 'pending', many(10, 'pending')), v('q', 'pending'), v('r', 'done', many(4))], 3, ['p@0', 't1@1', 't2@1', 'more 14']],
   ];
   for (const [name, views, max, want] of cases) {
     it(name, () => {
@@ -43,6 +44,28 @@ describe('listTasks', () => {
       assert.equal(accounted, countTasks(views), 'every task is listed, folded or counted, once');
     });
   }
+});
+
+describe('listTasks with the sizes the task tree knows', () => {
+  it('lists exactly as by counting, at every limit (a pseudo-random tree of 400 tasks)', () => {
+    let x = 7;
+    const rnd = (k: number): number => (x = (x * 1103515245 + 12345) % 2147483648) % k;
+    const statuses: TaskView['status'][] = ['done', 'done', 'done', 'pending', 'running', 'failed'];
+    const grow = (n: number, depth: number): TaskView[] =>
+      Array.from({ length: n }, () => v(`t${rnd(1e6)}`, statuses[rnd(statuses.length)], depth < 3 && rnd(4) === 0 ? grow(1 + rnd(12), depth + 1) : []));
+    const views = grow(150, 0);
+    type Sized = TaskView & { size: number; children: Sized[] };
+    const sized = (t: TaskView): Sized => {
+      const children = t.children.map(sized);
+      return { ...t, children, size: 1 + children.reduce((n, c) => n + c.size, 0) };
+    };
+    const withSizes = views.map(sized);
+    const total = countTasks(views);
+    assert.equal(countTasks(withSizes), total);
+    for (const max of [1, 2, 5, 10, 40, 100, total - 1, total]) {
+      assert.deepEqual(shape(listTasks(withSizes, max, total)), shape(listTasks(views, max)), `max ${max}`);
+    }
+  });
 });
 
 describe('a 20,000-task run renders bounded pages', () => {
