@@ -41,7 +41,8 @@ describe('.aura is its owner\'s alone', () => {
       await waitFor('out.txt', () => p.exists('out.txt'), 10_000);
       const root = p.file('.aura');
       assert.equal(modeOf(root), 0o700);
-      for (const f of ['state/state.json', 'state/journal.jsonl', 'logs/aura.log', 'run/daemon.lock']) assert.equal(modeOf(path.join(root, f)), 0o600, f);
+      // The status cache is written after every commit (and not fsynced), with the same mode.
+      for (const f of ['state/state.json', 'state/journal.jsonl', 'state/status-cache.json', 'logs/aura.log', 'run/daemon.lock']) assert.equal(modeOf(path.join(root, f)), 0o600, f);
       const a = p.state().tasks['out']!.attempts[0]!;
       // The runner starts the worker first and opens its logs right after.
       await waitFor('stdout.log', () => p.exists(path.join('.aura', a.dir, 'stdout.log')), 10_000);
