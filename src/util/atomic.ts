@@ -10,7 +10,7 @@ import { errnoCode } from './errors.js';
 export interface WriteOptions {
   mode?: number;
   /**
-   * false: no fsync of the file or its directory. Still all-or-nothing for readers while the machine
+   * false (the synchronous writers only): no fsync of the file or its directory. Still all-or-nothing for readers while the machine
    * runs; after a power cut the file may be the old one, empty or torn. Only for files that prove
    * themselves on reading (the status cache: a checksum and the stamps of what it describes).
    */
@@ -82,7 +82,7 @@ async function withTemp(file: string, opts: WriteOptions, write: (fh: fsp.FileHa
     const fh = await fsp.open(tmp, 'wx', opts.mode ?? 0o644);
     try {
       await write(fh);
-      if (opts.durable !== false) await fh.sync();
+      await fh.sync();
     } finally {
       await fh.close();
     }
@@ -140,7 +140,7 @@ export async function writeFileAtomic(file: string, data: string | Buffer, opts:
     await removeTemp(tmp, err);
     throw err;
   }
-  if (opts.durable !== false) await fsyncDir(path.dirname(file));
+  await fsyncDir(path.dirname(file));
 }
 
 export function writeFileAtomicSync(file: string, data: string | Buffer, opts: WriteOptions = {}): void {
