@@ -47,7 +47,7 @@ interface Live {
   marker: string;
   child: ChildProcessByStdio<Writable, null, null>;
   ref: ProcessRef | null;
-  /** Could not be started at all. */
+  /** Could not be started at all (then ref is null). */
   failed: boolean;
   exited: Promise<Exit>;
 }
@@ -62,8 +62,10 @@ export class RunnerStandby {
 
   /** Starts a spare unless one is there (or the standby is closed). */
   prime(): void {
-    // One at a time: a spare still starting (no PID yet) counts.
-    if (this.closed || (this.spare && !this.spare.failed && !ended(this.spare))) return;
+    // One at a time. A spare that is gone counts as gone as soon as its process is, not only once
+    // Node has seen its exit (a kill from elsewhere lands first, and the daemon may be busy).
+    if (this.closed || (this.spare && alive(this.spare))) return;
+    if (this.spare) void this.end(this.spare);
     const marker = `${this.o.runId()}:spare-${randomBytes(6).toString('hex')}`;
     const env: NodeJS.ProcessEnv = { [MARKER_KEY]: marker, [RUN_KEY]: this.o.runId() };
     for (const k of OWN_ENV) if (this.o.env[k] !== undefined) env[k] = this.o.env[k];
@@ -81,10 +83,10 @@ export class RunnerStandby {
       closeSync(log);
     }
     const live: Live = { marker, child, ref: null, failed: false, exited: new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal }))) };
-    child.once('spawn', () => {
-      const pid = child.pid as number;
-      live.ref = { pid, pgid: pid, startTicks: readStat(pid)?.startTicks ?? null };
-    });
+    // The PID is there as spawn() returns (the fork is done): a spare is never "still starting" while
+    // its process already runs, or was already killed by someone else. No PID: it was not started.
+    if (child.pid === undefined) live.failed = true;
+    else live.ref = { pid: child.pid, pgid: child.pid, startTicks: readStat(child.pid)?.startTicks ?? null };
     child.once('error', () => (live.failed = true)); // not started: never taken, and prime() may try again
     child.stdin.on('error', () => undefined); // gone before its hand-off: handOff reports it
     // The daemon never waits for a spare: it exits when the daemon's end closes its stdin.
