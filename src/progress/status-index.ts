@@ -6,13 +6,15 @@
 //   - when facts are asked for, each changed task is taken out of the figures as it was and put back
 //     as it is (task-tally.ts), and its node in the task tree gets the new record and its status as
 //     shown (a pending group above it may now show running);
+//   - a worker starting or ending adds or takes one from the busy count of every task above it, and
+//     a pending group shows running while its count is above zero;
 //   - a change of the tree's shape (a new task, one removed from task.md or back, other children, a
 //     new parent, new roots, a whole new state) rebuilds it all with the same taskForest the walk
 //     uses: rare while a run works through its tasks, and about as costly as two walks.
 // The facts come out exactly as factsOf's (a property test checks every field and the text), in the
 // same order: workers and failures in tree order, branches and usage in the task map's order.
 // The facts returned share the tree's nodes: use them before the next call. Pure data, no I/O.
-import { GOAL_ID, effectiveStatus } from '../core/tree.js';
+import { GOAL_ID } from '../core/tree.js';
 import type { JournalEntry, RunState, TaskState, TaskStatus } from '../store/schema.js';
 import { factsFrom, workerOf, type Listed, type ViewFacts, type WorkerFacts } from './facts.js';
 import { goalLineId, overallFactsFrom } from './overall.js';
@@ -36,6 +38,12 @@ interface Entry {
   holders: string[] | null;
   /** A live task the roots reach (goalDone's walk). */
   reached: boolean;
+  /**
+   * Busy tasks (running, verifying) below it that make it show running when it is a pending group
+   * (effectiveStatus): kept as workers start and end, so a group of 20,000 tasks is not searched
+   * for its running child (from the first, past every finished one) each time one starts or ends.
+   */
+  busyBelow: number;
 }
 
 const busy = (t: TaskState): boolean => t.status === 'running' || t.status === 'verifying';
@@ -118,7 +126,7 @@ export class StatusIndex {
     let ord = 0;
     for (const id in state.tasks) {
       const task = state.tasks[id]!;
-      entries.set(id, { task, ord, node: null, at: -1, holders: null, reached: false });
+      entries.set(id, { task, ord, node: null, at: -1, holders: null, reached: false, busyBelow: 0 });
       this.tally.add(task, ord++);
     }
     for (const e of entries.values()) {
@@ -137,6 +145,7 @@ export class StatusIndex {
     };
     forest.live.forEach(visit);
     forest.archived.forEach(visit);
+    for (const e of entries.values()) if (busy(e.task)) this.lift(e, 1);
     this.goalLine = goalLineId(state);
     // As liveTasks (core/tree.ts): from the roots, down through tasks that are not archived.
     this.notDone = 0;
@@ -167,15 +176,19 @@ export class StatusIndex {
       if (e.reached) this.notDone += Number(after.status !== 'done') - Number(before.status !== 'done');
       if (e.node) e.node.task = after;
       restatus.add(e);
-      if (busy(before) !== busy(after)) this.above(e, restatus);
+      if (busy(before) !== busy(after)) this.lift(e, busy(after) ? 1 : -1, restatus);
     }
     this.dirty.clear();
-    for (const e of restatus) if (e.node) e.node.status = effectiveStatus(state, e.task);
+    for (const e of restatus) if (e.node) e.node.status = shown(e);
     return true;
   }
 
-  /** Every task above `e` (through any children list naming it) a worker there can make show running. */
-  private above(e: Entry, out: Set<Entry>): void {
+  /**
+   * Adds `delta` to the busy count of every task above `e` a worker there makes show running, as
+   * effectiveStatus searches down: through any children list naming it, at most MAX_DEPTH levels
+   * up, never through an archived task. Each task above once, however many paths lead to it.
+   */
+  private lift(e: Entry, delta: number, touched?: Set<Entry>): void {
     let level = [e];
     const seen = new Set(level);
     for (let depth = 0; depth < MAX_DEPTH && level.length; depth++) {
@@ -185,11 +198,17 @@ export class StatusIndex {
           const he = this.entries.get(h)!;
           if (seen.has(he)) continue;
           seen.add(he);
-          out.add(he);
-          next.push(he);
+          he.busyBelow += delta;
+          touched?.add(he);
+          if (he.task.status !== 'archived') next.push(he);
         }
       }
       level = next;
     }
   }
+}
+
+/** effectiveStatus (core/tree.ts) from the busy count instead of a search of the subtree. */
+function shown(e: Entry): TaskStatus {
+  return e.task.status === 'pending' && e.task.children.length > 0 && e.busyBelow > 0 ? 'running' : e.task.status;
 }

@@ -230,6 +230,36 @@ describe('StatusIndex', () => {
     same(index, b, 'new roots');
   });
 
+  it('shows a group running as the scan does: not through a removed task, not past 64 levels, once for two paths', () => {
+    // goal → g0 → g1 → … → g69 (pending groups) → leaf; g3 also has `x` (removed) → under; `shared` is
+    // named by g0 and g1 both (imperfect state).
+    const state = fixtureState();
+    state.tasks = { [GOAL_ID]: task({ id: GOAL_ID, children: ['g0'] }) };
+    state.roots = [GOAL_ID];
+    for (let i = 0; i < 70; i++) state.tasks[`g${i}`] = task({ id: `g${i}`, parent: i ? `g${i - 1}` : GOAL_ID, children: [i < 69 ? `g${i + 1}` : 'leaf'] });
+    state.tasks.leaf = task({ id: 'leaf', parent: 'g69' });
+    state.tasks.x = task({ id: 'x', parent: 'g3', status: 'archived', children: ['under'] });
+    state.tasks.under = task({ id: 'under', parent: 'x' });
+    state.tasks.g3 = { ...state.tasks.g3!, children: [...state.tasks.g3!.children, 'x'] };
+    state.tasks.shared = task({ id: 'shared', parent: 'g1' });
+    state.tasks.g0 = { ...state.tasks.g0!, children: [...state.tasks.g0!.children, 'shared'] };
+    state.tasks.g1 = { ...state.tasks.g1!, children: [...state.tasks.g1!.children, 'shared'] };
+    const index = new StatusIndex();
+    same(index, state, 'at start');
+    const built = index.rebuilds;
+    const steps: [string, TaskStatus][] = [['under', 'running'], ['leaf', 'running'], ['shared', 'verifying'], ['leaf', 'done'], ['under', 'failed'], ['shared', 'running'], ['shared', 'done']];
+    for (const [tid, to] of steps) {
+      state.tasks[tid] = { ...state.tasks[tid]!, status: to };
+      index.touch(tid);
+      same(index, state, `${tid} ${to}`);
+    }
+    assert.equal(index.rebuilds, built, 'workers starting and ending are applied, not rebuilt');
+    // Built from scratch with workers already running: their groups show running from the start.
+    state.tasks.under = { ...state.tasks.under!, status: 'running' };
+    state.tasks.leaf = { ...state.tasks.leaf!, status: 'running' };
+    same(new StatusIndex(), state, 'built with workers running');
+  });
+
   it('costs what changed: a status change in a large flat run does not rebuild the tree', () => {
     const state = build({ goal: true, parents: Array.from({ length: 3000 }, () => -1), statuses: Array.from({ length: 3000 }, () => 'pending' as TaskStatus) });
     const index = new StatusIndex();
