@@ -25,6 +25,17 @@ export type ListItem<T> =
   /** The listing stopped at the limit: this many tasks are not shown. */
   | { kind: 'more'; depth: number; tasks: number };
 
+/**
+ * Where runs of finished siblings end, known without stepping over them (done-runs.ts); the listing
+ * walks the siblings itself where the finder knows nothing (undefined, null).
+ */
+export interface DoneRunFinder<T> {
+  /** Whether every task in its subtree is done. */
+  allDone(t: T): boolean | undefined;
+  /** From siblings[i], whose subtree is all done: where the run of such siblings ends, and the tasks in it. */
+  run(siblings: readonly T[], i: number): { end: number; tasks: number } | null;
+}
+
 /** Tasks in these trees, subtasks included. */
 export function countTasks<T extends Listable<T>>(views: readonly T[]): number {
   let n = 0;
@@ -42,9 +53,10 @@ function allDone<T extends Listable<T>>(t: T): boolean {
  * The listing: every task when there are at most `max`, else folded and cut to at most `max` + 1
  * items. `total`: countTasks(views), when the caller knows it. Stops walking once the limit is
  * reached (the tasks left out are the total less those listed), so past the done runs it scans, a
- * listing costs what it shows, not what the run holds.
+ * listing costs what it shows, not what the run holds; with `runs`, the done runs it passes cost
+ * nothing either.
  */
-export function listTasks<T extends Listable<T>>(views: readonly T[], max: number, total = countTasks(views)): ListItem<T>[] {
+export function listTasks<T extends Listable<T>>(views: readonly T[], max: number, total = countTasks(views), runs?: DoneRunFinder<T>): ListItem<T>[] {
   const out: ListItem<T>[] = [];
   if (total <= max) {
     const all = (ts: readonly T[], depth: number): void => {
@@ -64,10 +76,12 @@ export function listTasks<T extends Listable<T>>(views: readonly T[], max: numbe
       if (left === 0) return false;
       left--;
       const t = ts[i]!;
-      if (allDone(t)) {
+      if (runs?.allDone(t) ?? allDone(t)) {
         let j = i;
         let n = 0;
-        while (j < ts.length && allDone(ts[j]!)) n += sizeOf(ts[j++]!);
+        const known = runs?.run(ts, i);
+        if (known) ({ end: j, tasks: n } = known);
+        else while (j < ts.length && allDone(ts[j]!)) n += sizeOf(ts[j++]!);
         listed += n;
         out.push(n === 1 ? { kind: 'task', task: t, depth } : { kind: 'done', depth, tasks: n, first: t, last: ts[j - 1]! });
         i = j;

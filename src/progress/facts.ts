@@ -6,7 +6,7 @@
 import { addUsage, emptyTotals, type Totals } from '../core/budget.js';
 import { goalDone, goalTask } from '../core/tree.js';
 import type { JournalEntry, RunState, TaskState, TaskStatus } from '../store/schema.js';
-import { countTasks, listTasks } from './compact.js';
+import { countTasks, listTasks, type DoneRunFinder } from './compact.js';
 import { branchesForReview } from './git-view.js';
 import { countByStatus, overallFacts, type OverallFacts } from './overall.js';
 import { activeAttempt } from './task-view.js';
@@ -76,6 +76,8 @@ export type FactParts = Pick<ViewFacts, 'counts' | 'overall' | 'taskCount' | 'at
   forest: TaskForest;
   /** Every attempt's reported usage, in task-map order (the planner's is added by factsFrom). */
   usage: Totals;
+  /** Where the forest's runs of finished tasks end, when kept (the status index keeps them). */
+  runs?: DoneRunFinder<TaskNode>;
 };
 
 export function factsOf(state: RunState, journalTail: readonly JournalEntry[]): ViewFacts {
@@ -124,8 +126,8 @@ export function factsFrom(state: RunState, journalTail: readonly JournalEntry[],
     workers: p.workers,
     decisions: decisionsOf(journalTail, state),
     attention: p.attention,
-    tasks: forestListing(p.forest.live),
-    removed: forestListing(p.forest.archived),
+    tasks: forestListing(p.forest.live, p.runs),
+    removed: forestListing(p.forest.archived, p.runs),
   };
 }
 
@@ -141,14 +143,14 @@ function countOf(nodes: readonly TaskNode[]): number {
   return n;
 }
 
-export function forestListing(nodes: TaskNode[]): TaskListing {
+export function forestListing(nodes: TaskNode[], runs?: DoneRunFinder<TaskNode>): TaskListing {
   return {
     roots: nodes.length,
     get count() {
       return countOf(nodes);
     },
     rootIds: (max) => nodes.slice(0, max).map((n) => n.task.id),
-    list: (max) => listTasks(nodes, max, countOf(nodes)),
+    list: (max) => listTasks(nodes, max, countOf(nodes), runs),
     all: () => nodes,
   };
 }

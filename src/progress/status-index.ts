@@ -8,6 +8,7 @@
 //     shown (a pending group above it may now show running);
 //   - a worker starting or ending adds or takes one from the busy count of every task above it, and
 //     a pending group shows running while its count is above zero;
+//   - where the runs of finished tasks end (done-runs.ts), for the listing to fold them unwalked;
 //   - a change of the tree's shape (a new task, one removed from task.md or back, other children, a
 //     new parent, new roots, a whole new state) rebuilds it all with the same taskForest the walk
 //     uses: rare while a run works through its tasks, and about as costly as two walks.
@@ -16,6 +17,7 @@
 // The facts returned share the tree's nodes: use them before the next call. Pure data, no I/O.
 import { GOAL_ID } from '../core/tree.js';
 import type { JournalEntry, RunState, TaskState, TaskStatus } from '../store/schema.js';
+import { DoneRuns } from './done-runs.js';
 import { factsFrom, workerOf, type Listed, type ViewFacts, type WorkerFacts } from './facts.js';
 import { goalLineId, overallFactsFrom } from './overall.js';
 import { TaskTally } from './task-tally.js';
@@ -66,6 +68,7 @@ export class StatusIndex {
   private state: RunState | null = null;
   private roots: readonly string[] | null = null;
   private forest: TaskForest | null = null;
+  private runs: DoneRuns | null = null;
   private entries = new Map<string, Entry>();
   private goalLine: string | null = null;
   /** Reached live tasks not done. */
@@ -105,6 +108,7 @@ export class StatusIndex {
     const attention: Listed[] = bad.slice(0, ATTENTION_MAX).map((e) => ({ task: e.node!.task, status: e.node!.status }));
     return factsFrom(state, journalTail, {
       forest: this.forest!,
+      runs: this.runs!,
       counts,
       overall: overallFactsFrom(state, counts, goalDone, tally.retryAt(), () => tally.verifiedCount(goal)),
       taskCount: tally.taskCount,
@@ -145,6 +149,7 @@ export class StatusIndex {
     };
     forest.live.forEach(visit);
     forest.archived.forEach(visit);
+    this.runs = new DoneRuns([forest.live, forest.archived]);
     for (const e of entries.values()) if (busy(e.task)) this.lift(e, 1);
     this.goalLine = goalLineId(state);
     // As liveTasks (core/tree.ts): from the roots, down through tasks that are not archived.
@@ -179,7 +184,13 @@ export class StatusIndex {
       if (busy(before) !== busy(after)) this.lift(e, busy(after) ? 1 : -1, restatus);
     }
     this.dirty.clear();
-    for (const e of restatus) if (e.node) e.node.status = shown(e);
+    for (const e of restatus) {
+      const n = e.node;
+      if (!n) continue;
+      const was = n.status === 'done';
+      n.status = shown(e);
+      if (was !== (n.status === 'done')) this.runs!.changed(n, !was);
+    }
     return true;
   }
 
