@@ -16,6 +16,15 @@ import { TEXT_MAX } from './types.js';
 
 const hasUsage = (t: TaskState): boolean => t.attempts.some((a) => a.usage);
 
+/** No attempt of it reported a cost other than 0. */
+const costFree = (t: TaskState | undefined): boolean => (t?.attempts ?? []).every((a) => !a.usage || a.usage.costUsd === null || a.usage.costUsd === 0);
+
+function usageOf(t: TaskState | undefined): Totals {
+  let u = emptyTotals();
+  for (const a of t?.attempts ?? []) u = addUsage(u, a.usage);
+  return u;
+}
+
 export class TaskTally {
   /** Tasks by status, archived ones and the goal included. */
   byStatus = new Map<TaskStatus, number>();
@@ -93,12 +102,37 @@ export class TaskTally {
     if (b) this.branch.set(t.id, { ord, text: clip(b.text, TEXT_MAX) });
     const had = this.withUsage[ord];
     if (hasUsage(t)) {
-      if (had?.attempts !== t.attempts) this.usageSum = null;
+      if (had?.attempts !== t.attempts) this.usageChanged(had, t);
       this.withUsage[ord] = t;
     } else if (had) {
       this.withUsage[ord] = undefined;
-      this.usageSum = null;
+      this.usageChanged(had, undefined);
     }
+  }
+
+  /**
+   * A task's usage changed. Token counts are whole numbers, added exactly in any order, and a cost
+   * of 0 (or none) moves no sum: such a change (every shell worker's) is applied to the sum as it
+   * is. Any other is added up again at the next usage(), in order (at 20,000 finished tasks that was
+   * a walk over all of them after every commit).
+   */
+  private usageChanged(before: TaskState | undefined, after: TaskState | undefined): void {
+    if (!this.usageSum) return;
+    if (!costFree(before) || !costFree(after)) {
+      this.usageSum = null;
+      return;
+    }
+    const was = usageOf(before);
+    const now = usageOf(after);
+    const u = this.usageSum;
+    this.usageSum = {
+      inputTokens: u.inputTokens - was.inputTokens + now.inputTokens,
+      outputTokens: u.outputTokens - was.outputTokens + now.outputTokens,
+      cacheReadTokens: u.cacheReadTokens - was.cacheReadTokens + now.cacheReadTokens,
+      cacheWriteTokens: u.cacheWriteTokens - was.cacheWriteTokens + now.cacheWriteTokens,
+      costUsd: u.costUsd,
+      costed: u.costed - was.costed + now.costed,
+    };
   }
 
   private take(t: TaskState): void {

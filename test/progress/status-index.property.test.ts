@@ -20,7 +20,8 @@ import type { Attempt, RunState, TaskState, TaskStatus } from '../../src/store/s
 import { attempt, DAEMON, fixtureState, journal, NOW, task } from './fixture.js';
 
 const STATUSES: TaskStatus[] = ['pending', 'running', 'verifying', 'done', 'failed', 'blocked', 'archived'];
-const COSTS = [null, 0.1, 0.2, 0.3, 0.7, 1e-9, 0.015];
+// Index 0: no usage reported; the last two: usage without a cost, or a cost of 0 (a shell worker's).
+const COSTS = [null, 0.1, 0.2, 0.3, 0.7, 1e-9, 0.015, null, 0];
 
 interface Shape {
   goal: boolean;
