@@ -9,12 +9,6 @@ import { errnoCode } from './errors.js';
 
 export interface WriteOptions {
   mode?: number;
-  /**
-   * false (the synchronous writers only): no fsync of the file or its directory. Still all-or-nothing for readers while the machine
-   * runs; after a power cut the file may be the old one, empty or torn. Only for files that prove
-   * themselves on reading (the status cache: a checksum and the stamps of what it describes).
-   */
-  durable?: boolean;
 }
 
 // Filesystems where a directory cannot be fsynced say so with these; the rename is then as durable
@@ -99,7 +93,7 @@ export function writeTempSync(file: string, data: string | Buffer, opts: WriteOp
     const fd = fs.openSync(tmp, 'wx', opts.mode ?? 0o644);
     try {
       fs.writeFileSync(fd, data);
-      if (opts.durable !== false) fs.fsyncSync(fd);
+      fs.fsyncSync(fd);
     } finally {
       fs.closeSync(fd);
     }
@@ -151,5 +145,5 @@ export function writeFileAtomicSync(file: string, data: string | Buffer, opts: W
     removeTempSync(tmp, err);
     throw err;
   }
-  if (opts.durable !== false) fsyncDirSync(path.dirname(file));
+  fsyncDirSync(path.dirname(file));
 }

@@ -1,7 +1,7 @@
 // The status cache is used only while it provably describes the run on disk: any later write to
 // state.json or the journal, a damaged file or another version makes the reader ignore it.
 import assert from 'node:assert/strict';
-import { appendFileSync, readFileSync, renameSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import type { Layout } from '../../src/store/layout.js';
 import { readStatusCache, writeStatusCache } from '../../src/store/status-cache.js';
@@ -69,6 +69,34 @@ describe('status cache', () => {
     }
     renameSync(layout.statusCacheFile, `${layout.statusCacheFile}.away`);
     assert.equal(readStatusCache(layout), null);
+  });
+
+  it('is written over in place: a shorter cache after a longer one leaves no tail, and one caught half written is refused', async (t) => {
+    const layout = await withCache(t);
+    const long = JSON.stringify({ v: 1, hello: 'x'.repeat(5000) });
+    writeStatusCache(layout, long);
+    assert.equal(readStatusCache(layout), long);
+    const inode = statSync(layout.statusCacheFile).ino;
+    writeStatusCache(layout, BODY);
+    assert.equal(readStatusCache(layout), BODY, 'cut to the new length');
+    assert.equal(statSync(layout.statusCacheFile).ino, inode, 'the same file, not a new one renamed over it');
+    // What a reader sees in the middle of that write: the new header and body, then the old tail.
+    writeStatusCache(layout, long);
+    const longText = readFileSync(layout.statusCacheFile);
+    writeStatusCache(layout, BODY);
+    const shortText = readFileSync(layout.statusCacheFile);
+    writeFileSync(layout.statusCacheFile, Buffer.concat([shortText, longText.subarray(shortText.length)]));
+    assert.equal(readStatusCache(layout), null);
+  });
+
+  it('is not written through a link someone put in its place', async (t) => {
+    const layout = await withCache(t);
+    const elsewhere = `${layout.statusCacheFile}.elsewhere`;
+    writeFileSync(elsewhere, 'not yours');
+    rmSync(layout.statusCacheFile);
+    symlinkSync(elsewhere, layout.statusCacheFile);
+    assert.throws(() => writeStatusCache(layout, BODY), /ELOOP/);
+    assert.equal(readFileSync(elsewhere, 'utf8'), 'not yours');
   });
 
   it('is not written when there is no run on disk to describe', async (t) => {
