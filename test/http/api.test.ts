@@ -18,7 +18,13 @@ describe('dashboard API', () => {
     const s = await serve(p);
     try {
       await waitFor('long running', () => p.state().tasks.long?.attempts[0]?.process?.pid);
-      const r = await request(s.port, 'GET', '/api/v1/state');
+      // The entry is in the file as soon as it is written; the daemon's views take it once it is
+      // synced to disk, a moment later (CI once asked in between): ask until they have it.
+      let r = await request(s.port, 'GET', '/api/v1/state');
+      for (let i = 0; i < 100 && !/worker started/.test(String(r.json?.active?.running?.[0]?.lastEvent?.msg)); i++) {
+        await new Promise((res) => setTimeout(res, 50));
+        r = await request(s.port, 'GET', '/api/v1/state');
+      }
       assert.equal(r.status, 200);
       assert.match(String(r.headers['content-type']), /^application\/json/);
       assert.equal(r.headers['cache-control'], 'no-store');
