@@ -50,7 +50,9 @@ async function integrateLocked(i: IntegrateInput): Promise<Integration> {
     const ff = await fastForward(i, tip, newHead);
     if (ff === 'moved') continue;
     if (ff !== 'done') return ff;
-    const stat = shortStat((await probe(i.top, ['diff', '--shortstat', i.base, newHead])).stdout);
+    // What the merge brought into the target: from the tip it landed on, not from the attempt's base
+    // (after a rebase that would count the work merged meanwhile as this attempt's too).
+    const stat = shortStat((await probe(i.top, ['diff', '--shortstat', tip, newHead])).stdout);
     return { kind: 'merged', how, tip: newHead, stat };
   }
   return { kind: 'wait', files: [], message: `${i.target} keeps moving; trying the merge again shortly` };

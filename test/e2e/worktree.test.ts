@@ -58,7 +58,13 @@ describe('isolate: worktree (shell workers)', () => {
     assert.equal(git(p.dir, 'status', '--porcelain'), '', 'nothing left over in the main tree');
     const log = git(p.dir, 'log', '--format=%an|%s', 'main');
     assert.match(log, /aura\|aura: a attempt 1: Edit A/, "aura's own identity where the repository has none");
-    assert.match(p.read('.aura/summaries/a.md'), /- Attempt 1: branch aura\/a\/1 from main at [0-9a-f]{10}, worktree .*: merged into main \((fast-forward|rebase)\): 1 file changed, \+1 −1/);
+    // Each counts its own change only: the one merged second was rebased onto the other's.
+    const hows = ['a', 'b'].map((t) => {
+      const m = new RegExp(`- Attempt 1: branch aura/${t}/1 from main at [0-9a-f]{10}, worktree .*: merged into main \\((fast-forward|rebase)\\): 1 file changed, \\+1 −1`).exec(p.read(`.aura/summaries/${t}.md`));
+      assert.ok(m, `${t}'s summary says what it changed: ${p.read(`.aura/summaries/${t}.md`)}`);
+      return m[1];
+    });
+    assert.deepEqual(hows.sort(), ['fast-forward', 'rebase']);
   });
 
   test('two tasks appending to one file at once: one conflicts, runs again on the new tip, and both edits land', async () => {
