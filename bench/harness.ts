@@ -139,8 +139,17 @@ export interface RunningDaemon {
 /** A one-task file whose task finishes at once, so the daemon is soon asleep with everything done. */
 export const DONE_TASK_FILE = '# Bench: nothing left to do\n\n- [ ] Only step\n  - id: only\n  - run: `true`\n';
 
+/**
+ * BENCH_PROFILE=DIR: every daemon the benchmarks start writes a V8 CPU profile (10 ms samples) into DIR
+ * when it exits (Node's --cpu-prof; open it in Chrome's DevTools or read its samples by time).
+ */
+function profileArgs(): string[] {
+  const dir = process.env.BENCH_PROFILE;
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(dir)}`, '--cpu-prof-interval=10000'] : [];
+}
+
 export function launchDaemon(project: Project, env: NodeJS.ProcessEnv, args: string[]): Daemon {
-  const d = startDaemon(args, { cwd: project.dir, env });
+  const d = startDaemon(args, { cwd: project.dir, env, nodeArgs: profileArgs() });
   daemons.add(d);
   return d;
 }

@@ -14,6 +14,7 @@
 //   BENCH_ENDURANCE_MINUTES  length of the endurance run (default 10; 1 with --quick); days-scale: run it long
 //   BENCH_ENDURANCE_HEAP=0   endurance without its heap probe (a forced full GC a minute, for heapUsed)
 //   BENCH_REPO_FILES     files in the worktree measurement's repository (default 10000)
+//   BENCH_PROFILE=DIR    each daemon started by a measurement writes a V8 CPU profile into DIR at exit
 //   BENCH_AURA_BIN       measure another build of aura (e.g. an older commit's bin/aura.js) with this harness
 import { existsSync } from 'node:fs';
 import os from 'node:os';

@@ -2,6 +2,8 @@
 // workers at a time, the rules planner), one run each. Figures per size:
 //   - daemon CPU per task (utime + stime of the daemon alone, not its workers or runners), over the
 //     whole run and in its first and last tenth (flat = the last tenth costs no more than the first);
+//     the last tenth also without the end of the run (its last task done → exit: the final snapshot,
+//     report and summaries, once per run), and that end on its own;
 //   - peak RSS (VmHWM) of the daemon, and wall time;
 //   - `aura status` wall time halfway through, while the daemon is busy (it answers from memory),
 //     next to `node -e 0` timed at the same moments (Node's own start on a machine the run loads);
@@ -55,6 +57,10 @@ export interface ScaleResult {
   msPerTask: number;
   firstTenth: number;
   lastTenth: number;
+  /** The last tenth up to its last task done: the per-task work without the run's one-off end. */
+  lastTenthTasks: number;
+  /** Daemon CPU from the last task done to exit (ms): final save, report, summaries, teardown. */
+  endMs: number;
   peakRssMb: number;
   statusMs: number[];
   statusJsonMs: number[];
@@ -74,6 +80,7 @@ export async function runScale(n: number, o: Pick<BenchOptions, 'log'>, statusRu
   let last: ProcSample | null = null;
   let atTenth: ProcSample | null = null;
   let atNinth: ProcSample | null = null;
+  let atAll: ProcSample | null = null;
   let peakKb = 0;
   const exited = d.exited.then(() => true);
   let done = false;
@@ -95,6 +102,7 @@ export async function runScale(n: number, o: Pick<BenchOptions, 'log'>, statusRu
     counter.poll();
     if (!atTenth && counter.done >= n / 10 && last) atTenth = last;
     if (!atNinth && counter.done >= (9 * n) / 10 && last) atNinth = last;
+    if (!atAll && counter.done >= n && last) atAll = last;
     // Halfway: what a person asking the busy daemon waits (a few requests; the run goes on meanwhile).
     if (!liveAsked && counter.done >= n / 2 && !done) {
       liveAsked = true;
@@ -119,7 +127,7 @@ export async function runScale(n: number, o: Pick<BenchOptions, 'log'>, statusRu
   await stopDaemon(d);
   if (code !== 0) throw new Error(`the ${n}-task daemon exited ${code}:\n${d.output().slice(-2000)}`);
   counter.poll();
-  if (!last || !atTenth || !atNinth) throw new Error(`too few samples for ${n} tasks (done ${counter.done})`);
+  if (!last || !atTenth || !atNinth || !atAll) throw new Error(`too few samples for ${n} tasks (done ${counter.done})`);
   const tenth = n / 10;
   const statusMs: number[] = [];
   const statusJsonMs: number[] = [];
@@ -138,6 +146,8 @@ export async function runScale(n: number, o: Pick<BenchOptions, 'log'>, statusRu
     msPerTask: (last.ticks * TICK_MS) / n,
     firstTenth: (atTenth.ticks * TICK_MS) / tenth,
     lastTenth: ((last.ticks - atNinth.ticks) * TICK_MS) / tenth,
+    lastTenthTasks: ((atAll.ticks - atNinth.ticks) * TICK_MS) / tenth,
+    endMs: (last.ticks - atAll.ticks) * TICK_MS,
     peakRssMb: peakKb / 1024,
     statusMs,
     statusJsonMs,
@@ -156,11 +166,16 @@ export async function benchScale(o: BenchOptions): Promise<Section> {
   for (const n of sizes) {
     o.log(`scale: ${n} tasks …`);
     const r = await runScale(n, o);
-    o.log(`  ${n} tasks: daemon CPU per task ${r.msPerTask.toFixed(1)} ms (first tenth ${r.firstTenth.toFixed(1)}, last tenth ${r.lastTenth.toFixed(1)}), peak RSS ${r.peakRssMb.toFixed(1)} MB, ${r.wallS.toFixed(0)} s`);
+    o.log(`  ${n} tasks: daemon CPU per task ${r.msPerTask.toFixed(1)} ms (first tenth ${r.firstTenth.toFixed(1)}, last tenth ${r.lastTenth.toFixed(1)}, ${r.lastTenthTasks.toFixed(1)} to its last task done), end of run ${r.endMs} ms, peak RSS ${r.peakRssMb.toFixed(1)} MB, ${r.wallS.toFixed(0)} s`);
     rows.push({
       label: `${n} tasks: daemon CPU per task (whole · first tenth · last tenth)`,
       value: `${r.msPerTask.toFixed(1)} · ${r.firstTenth.toFixed(1)} · ${r.lastTenth.toFixed(1)} ms`,
       target: 'flat; last ≤ first',
+    });
+    rows.push({
+      label: `${n} tasks: last tenth to its last task done · end of run (done → exit)`,
+      value: `${r.lastTenthTasks.toFixed(1)} ms per task · ${(r.endMs / 1000).toFixed(2)} s`,
+      target: 'the end: once per run',
     });
     rows.push({ label: `${n} tasks: peak RSS · wall`, value: `${r.peakRssMb.toFixed(1)} MB · ${r.wallS.toFixed(0)} s`, target: 'linear, small slope' });
     if (r.statusLiveMs.length) rows.push(dist(`${n} tasks: aura status (live, busy)`, r.statusLiveMs, n >= 20000 ? '< 250 ms' : undefined));

@@ -140,8 +140,8 @@ export interface Daemon {
   kill(sig?: NodeJS.Signals): void;
 }
 
-export function startDaemon(args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv }): Daemon {
-  const child = spawn(process.execPath, [AURA_BIN, ...args], { cwd: opts.cwd, env: opts.env ?? testEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+export function startDaemon(args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv; nodeArgs?: string[] }): Daemon {
+  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), AURA_BIN, ...args], { cwd: opts.cwd, env: opts.env ?? testEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
   child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
