@@ -7,9 +7,8 @@
 //   persist  the journal, then state.json when the snapshot policy says so
 //   render   progress.md and summaries at their own pace, the status cache as each commit lands (renderer.ts)
 //
-// The decisions are pure, in src/core (plan-index, attempt-end, run-outcome, budget-transition,
-// snapshot-policy, evidence, outcome); each phase's I/O has its own module here. The ports (pool, watchdog,
-// notifier, launcher) and the clock come in through CycleDeps, so the daemon's tests run it with fakes.
+// Decisions are pure, in src/core (plan-index, attempt-end, run-outcome, budget-transition, snapshot-policy,
+// evidence, outcome); each phase's I/O has its own module; ports and clock come in through CycleDeps (fakes in tests).
 import { systemClock, type Clock } from '../core/clock.js';
 import { runOutcome, stuckReason, type CycleResult } from '../core/run-outcome.js';
 export type { CycleResult } from '../core/run-outcome.js';
@@ -45,6 +44,7 @@ export interface CycleDeps {
   layout: Layout;
   journal: Journal;
   store: StateStore;
+  notable?: import('../summaries/task-summary.js').NotableEvents; // kept as the journal is written; absent, the final report reads it again
   config: Config;
   env: NodeJS.ProcessEnv;
   taskFile: string;
@@ -127,7 +127,7 @@ export class Cycle {
     };
     this.evidence = new EvidenceJobs(this.x);
     this.taskFile = new TaskFileTracker(this.x, () => this.llm !== null);
-    this.renderer = new Renderer(this.x, d.daemonInfo, d.atRest);
+    this.renderer = new Renderer(this.x, d.daemonInfo, d.atRest, d.notable);
     this.planStep = new PlanStep(this.x, this.evidence, () => this.llm !== null && this.book.state.planner?.mode !== 'safe');
     this.spawnDeps = { cgroup: null, ...(this.ports.launch ? { launch: this.ports.launch } : {}) };
   }

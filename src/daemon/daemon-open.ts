@@ -9,6 +9,7 @@ import type { Layout } from '../store/layout.js';
 import { acquireLock, type LockHandle } from '../store/lock.js';
 import { ensurePrivateRoot } from '../store/private-root.js';
 import { StateStore, type LoadResult } from '../store/state-store.js';
+import { NotableEvents } from '../summaries/task-summary.js';
 import { makeFilesPrivate } from '../util/umask.js';
 import { chooseSocketPath } from './control.js';
 import type { DaemonOptions } from './daemon-options.js';
@@ -25,7 +26,15 @@ export function nothingHeld(): Held {
   return { lock: null, journal: null, dashboard: null, socketDir: null };
 }
 
-export async function openParts(o: DaemonOptions, L: Layout, held: Held): Promise<{ socketPath: string; store: StateStore; loaded: LoadResult }> {
+export interface Opened {
+  socketPath: string;
+  store: StateStore;
+  loaded: LoadResult;
+  /** The final report's notable events over the whole journal, seeded by its opening scan, then kept. */
+  notable: NotableEvents;
+}
+
+export async function openParts(o: DaemonOptions, L: Layout, held: Held): Promise<Opened> {
   // Everything aura writes from here on is its owner's alone; workers get the person's umask back.
   makeFilesPrivate();
   await ensurePrivateRoot(L.root);
@@ -40,8 +49,10 @@ export async function openParts(o: DaemonOptions, L: Layout, held: Held): Promis
   const store = new StateStore(L);
   const loaded = await store.load();
   // If journal.jsonl was lost but state.json survived, new entries must not reuse old numbers.
-  held.journal = await Journal.open(L, { seqFloor: loaded.state?.journalSeq ?? 0 });
-  return { socketPath, store, loaded };
+  const notable = new NotableEvents();
+  held.journal = await Journal.open(L, { seqFloor: loaded.state?.journalSeq ?? 0, onEntry: (e) => notable.add(e) });
+  held.journal.onAppend((batch) => batch.forEach((e) => notable.add(e)));
+  return { socketPath, store, loaded, notable };
 }
 
 /** Closes what `held` holds, newest first. Idempotent. */

@@ -77,7 +77,7 @@ export class Daemon {
       fatal: (err) => void this.fatal(err),
     });
     try {
-      const { socketPath, store, loaded } = await openParts(this.opts, L, this.held);
+      const { socketPath, store, loaded, notable } = await openParts(this.opts, L, this.held);
       const journal = this.held.journal as Journal;
       const lock = this.held.lock as LockHandle;
       this.opts.console?.attachFile(new RotatingLog(path.join(L.logsDir, 'aura.log')));
@@ -85,6 +85,7 @@ export class Daemon {
         layout: L,
         journal,
         store,
+        notable,
         config: this.opts.config,
         env: this.opts.env,
         taskFile: this.opts.taskFile,

@@ -5,6 +5,7 @@
 // between every two cycles whatever progress.md's pace, and at once when stopping.
 import { performance } from 'node:perf_hooks';
 import { renderDelayMs } from '../core/snapshot-policy.js';
+import type { NotableEvents } from '../summaries/task-summary.js';
 import { writeSummaries } from '../summaries/write.js';
 import type { CycleCtx } from './cycle-ctx.js';
 import { renderProgress, type DaemonInfoFn } from './render.js';
@@ -21,6 +22,7 @@ export class Renderer {
     private readonly x: CycleCtx,
     private readonly daemonInfo: DaemonInfoFn,
     atRest: AtRest,
+    private readonly notable?: NotableEvents,
   ) {
     this.cache = new StatusCacheKeeper(x, atRest);
   }
@@ -53,7 +55,7 @@ export class Renderer {
       const only = this.summariesChecked ? b.summariesDue : undefined;
       this.summariesChecked = true;
       b.summariesDue = new Set();
-      const r = await writeSummaries(x.layout, b.state, only);
+      const r = await writeSummaries(x.layout, b.state, only, this.notable);
       for (const e of r.errors) x.log(`summaries: ${e}`);
     }
   }

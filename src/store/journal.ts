@@ -30,6 +30,12 @@ export interface JournalOpenOptions {
    * survived, restarting at 1 would produce entries that replay considers already applied.
    */
   seqFloor?: number;
+  /**
+   * Called with every valid entry the opening scan reads, first to last (the scan parses every line
+   * anyway): a view of the whole run, such as the final report's notable events, is seeded there
+   * instead of reading the journal again; onAppend keeps it current.
+   */
+  onEntry?: (e: JournalEntry) => void;
 }
 
 interface Scan {
@@ -39,7 +45,7 @@ interface Scan {
   tornStart: number;
 }
 
-async function scan(file: string): Promise<Scan> {
+async function scan(file: string, onEntry?: (e: JournalEntry) => void): Promise<Scan> {
   let fh: fsp.FileHandle;
   try {
     fh = await fsp.open(file, 'r');
@@ -55,7 +61,10 @@ async function scan(file: string): Promise<Scan> {
     const walk = await forEachLine(fh, (line, start) => {
       if (pending && !pending.valid) invalidLines++;
       const p = parseLine(line);
-      if (p.entry) lastSeq = Math.max(lastSeq, p.entry.seq);
+      if (p.entry) {
+        lastSeq = Math.max(lastSeq, p.entry.seq);
+        onEntry?.(p.entry);
+      }
       pending = { start, json: p.json, valid: p.entry !== null };
     });
     const last = pending as { start: number; json: boolean; valid: boolean } | null;
@@ -119,7 +128,7 @@ export class Journal {
   static async open(layout: Layout, opts: JournalOpenOptions = {}): Promise<Journal> {
     const file = layout.journalFile;
     const now = opts.now ?? Date.now;
-    const s = await scan(file);
+    const s = await scan(file, opts.onEntry);
     s.lastSeq = Math.max(s.lastSeq, opts.seqFloor ?? 0);
     const torn = s.size - s.tornStart;
     if (opts.readOnly) return new Journal(file, null, s, null, torn);

@@ -71,13 +71,15 @@ export async function notableEvents(layout: Layout): Promise<NotableEvents> {
 
 /**
  * Brings .aura/summaries/ up to date. The journal is read (streamed) only when the final report
- * needs (re)writing.
+ * needs (re)writing and no kept `notable` is given.
  */
 export async function writeSummaries(
   layout: Layout,
   state: RunState,
   /** Only these tasks (those that just ended); every finished task when absent. */
   only?: ReadonlySet<string>,
+  /** The notable events as kept by the daemon (daemon-open.ts); streamed from the journal when absent. */
+  notable?: NotableEvents,
 ): Promise<WriteSummariesResult> {
   const out: WriteSummariesResult = { written: [], errors: [] };
   const dir = summariesDir(layout);
@@ -119,7 +121,7 @@ export async function writeSummaries(
       mtime = null;
     }
     if (isStale(mtime, due)) {
-      await write(file, async () => renderFinalReport(state, await notableEvents(layout)));
+      await write(file, async () => renderFinalReport(state, notable ?? (await notableEvents(layout))));
     }
   }
   return out;

@@ -7,13 +7,15 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { layoutFor } from '../../src/store/layout.js';
 import { readJournal } from '../../src/store/journal-read.js';
+import { readStateReadOnly } from '../../src/store/state-store.js';
 import type { JournalEntry } from '../../src/store/schema.js';
 import { isNotable, NotableEvents, renderFinalReport } from '../../src/summaries/task-summary.js';
 import { notableEvents } from '../../src/summaries/write.js';
-import { makeProject } from '../helpers/aura.js';
+import { makeProject, projectsForThisFile, runAura, testEnv } from '../helpers/aura.js';
 import { fixtureState } from '../progress/fixture.js';
 
 const TS = '2026-12-05T10:00:00.000Z';
+const project = projectsForThisFile();
 
 function entry(seq: number, notable: boolean): JournalEntry {
   return notable
@@ -61,5 +63,30 @@ describe('final report: notable events', () => {
     const n = await notableEvents(layoutFor(p.dir));
     assert.equal(n.count, 0);
     assert.deepEqual(n.last, []);
+  });
+
+  // The daemon keeps them as the journal is written (seeded by the journal's opening scan, then each
+  // append), instead of reading a 20,000-task journal again as the run ends. Two daemons, a notable
+  // event under each: what the report says must be what the journal on disk says.
+  it('the daemon keeps them across a restart: its report lists what the journal file gives', async () => {
+    const p = project({
+      'task.md': '# Retry twice\n\n- [ ] Flaky\n  - id: flaky\n  - run: `n=$(cat .n 2>/dev/null || echo 0); echo $((n + 1)) > .n; test $n -ge 2 && echo ok > out.txt`\n  - produces: `out.txt`\n',
+    });
+    const env = testEnv({ AURA_RETRY_BACKOFF_SECONDS: '0', AURA_MAX_ATTEMPTS: '5' });
+    // First daemon: one cycle; the first attempt fails and is left pending for a retry.
+    const first = await runAura(['task.md', '--once', '-q'], { cwd: p.dir, env });
+    assert.equal(first.code, 0, first.stdout + first.stderr);
+    const layout = layoutFor(p.dir);
+    const before = (await notableEvents(layout)).count;
+    assert.ok(before >= 1, 'the failed attempt is notable');
+    // Second daemon: the second attempt fails too (notable under it), the third passes; the report is written.
+    const second = await runAura(['task.md', '--exit-when-done', '-q'], { cwd: p.dir, env });
+    assert.equal(second.code, 0, second.stdout + second.stderr);
+    const { state } = await readStateReadOnly(layout);
+    assert.ok(state?.doneAt);
+    const section = (md: string) => md.slice(md.indexOf('## Notable events'));
+    const streamed = await notableEvents(layout);
+    assert.ok(streamed.count > before, 'the second daemon added its own');
+    assert.equal(section(p.read('.aura/summaries/final-report.md')), section(renderFinalReport(state, streamed)));
   });
 });
