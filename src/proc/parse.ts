@@ -87,8 +87,8 @@ export function splitNul(buf: Buffer): string[] {
 }
 
 /** True when `entry` (e.g. `KEY=value`) is one whole NUL-separated entry of an environ buffer. */
-export function environHas(buf: Buffer, entry: string): boolean {
-  const needle = Buffer.from(entry, 'utf8');
+export function environHas(buf: Buffer, entry: string | Buffer): boolean {
+  const needle = typeof entry === 'string' ? Buffer.from(entry, 'utf8') : entry;
   if (needle.length === 0) return false;
   let from = 0;
   for (;;) {

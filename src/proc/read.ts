@@ -14,19 +14,56 @@ export function procPath(pid: number, file: string): string {
   return `/proc/${pid}/${file}`;
 }
 
-/** A /proc file's bytes, or null when the error is one of `nullCodes` (gone, not ours). */
-export function readOrNull(file: string, nullCodes: ReadonlySet<string>): Buffer | null {
+const CHUNK = 64 * 1024;
+// One buffer for every read: stat() cannot tell a /proc file's size, so readFileSync allocates 64 KB
+// per call and joins the pieces. At two workers that was the daemon's main source of garbage (a scan
+// for a worker's marker reads every process's environ); this costs about half the CPU per scan.
+const shared = Buffer.allocUnsafe(CHUNK);
+
+/**
+ * A /proc file's bytes in the shared buffer, valid only until the next read (use it at once, keep a
+ * copy if need be), or null when the error is one of `nullCodes` (gone, not ours).
+ */
+export function readView(file: string, nullCodes: ReadonlySet<string>): Buffer | null {
+  let fd: number;
   try {
-    return fs.readFileSync(file);
+    fd = fs.openSync(file, 'r');
   } catch (err) {
     if (nullCodes.has(errnoCode(err) ?? '')) return null;
     throw err;
   }
+  try {
+    let buf = shared;
+    let n = 0;
+    for (;;) {
+      if (n === buf.length) {
+        // Longer than a chunk (a large environment): this read gets a buffer of its own.
+        const bigger = Buffer.allocUnsafe(buf.length * 2);
+        buf.copy(bigger, 0, 0, n);
+        buf = bigger;
+      }
+      const got = fs.readSync(fd, buf, n, buf.length - n, null);
+      if (got === 0) break;
+      n += got;
+    }
+    return buf.subarray(0, n);
+  } catch (err) {
+    if (nullCodes.has(errnoCode(err) ?? '')) return null;
+    throw err;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** A /proc file's bytes (a copy of its own), or null when the error is one of `nullCodes` (gone, not ours). */
+export function readOrNull(file: string, nullCodes: ReadonlySet<string>): Buffer | null {
+  const view = readView(file, nullCodes);
+  return view === null ? null : Buffer.from(view);
 }
 
 /** The process's /proc/<pid>/stat, or null when it is gone. */
 export function readStat(pid: number): ProcInfo | null {
-  const buf = readOrNull(procPath(pid, 'stat'), GONE);
+  const buf = readView(procPath(pid, 'stat'), GONE);
   return buf === null ? null : parseStat(buf.toString('utf8'));
 }
 
@@ -41,7 +78,7 @@ export function readCmdline(pid: number): string[] | null {
  * it cannot be read (gone, or not ours). Note: this is the environment at exec time.
  */
 export function readEnvironHas(pid: number, entry: string): boolean | null {
-  const buf = readOrNull(procPath(pid, 'environ'), UNREADABLE);
+  const buf = readView(procPath(pid, 'environ'), UNREADABLE);
   return buf === null ? null : environHas(buf, entry);
 }
 

@@ -5,7 +5,7 @@
 // 2 ms per 100 processes where fs.promises.readFile (a thread-pool round trip per file) costs 15–20.
 // A scan of 1,000 processes therefore blocks the loop ~20 ms instead of taking 200 ms asynchronously.
 import { environHas, type ProcInfo } from './parse.js';
-import { listPids, procPath, readOrNull, readStat, UNREADABLE } from './read.js';
+import { listPids, procPath, readStat, readView, UNREADABLE } from './read.js';
 
 /** Every process visible in /proc right now (zombies included: filter on `state` if needed). */
 export async function scanProcesses(): Promise<ProcInfo[]> {
@@ -21,9 +21,9 @@ export async function findByEnvMarker(key: string, value: string): Promise<ProcI
   if (key === '' || key.includes('=') || key.includes('\0') || value.includes('\0')) {
     throw new RangeError(`invalid environment marker ${JSON.stringify(key)}=${JSON.stringify(value)}`);
   }
-  const entry = `${key}=${value}`;
+  const entry = Buffer.from(`${key}=${value}`, 'utf8');
   const found = (await listPids()).map((pid) => {
-    const env = readOrNull(procPath(pid, 'environ'), UNREADABLE);
+    const env = readView(procPath(pid, 'environ'), UNREADABLE);
     if (env === null || !environHas(env, entry)) return null;
     // Read stat after environ: a pid that exited in between is dropped rather than reported stale.
     return readStat(pid);
