@@ -17,7 +17,8 @@ export function procPath(pid: number, file: string): string {
 const CHUNK = 64 * 1024;
 // One buffer for every read: stat() cannot tell a /proc file's size, so readFileSync allocates 64 KB
 // per call and joins the pieces. At two workers that was the daemon's main source of garbage (a scan
-// for a worker's marker reads every process's environ); this costs about half the CPU per scan.
+// for a worker's marker reads every process's environ). Measured over 76 processes: stat 1.78 → 1.21
+// ms CPU per scan, environ 1.27 → 1.07 (the kernel's own work is the rest).
 const shared = Buffer.allocUnsafe(CHUNK);
 
 /**
@@ -48,6 +49,7 @@ export function readView(file: string, nullCodes: ReadonlySet<string>): Buffer |
     }
     return buf.subarray(0, n);
   } catch (err) {
+    // A process that exits between open and read gives ESRCH on read.
     if (nullCodes.has(errnoCode(err) ?? '')) return null;
     throw err;
   } finally {
