@@ -57,12 +57,6 @@ export function readView(file: string, nullCodes: ReadonlySet<string>): Buffer |
   }
 }
 
-/** A /proc file's bytes (a copy of its own), or null when the error is one of `nullCodes` (gone, not ours). */
-export function readOrNull(file: string, nullCodes: ReadonlySet<string>): Buffer | null {
-  const view = readView(file, nullCodes);
-  return view === null ? null : Buffer.from(view);
-}
-
 /** The process's /proc/<pid>/stat, or null when it is gone. */
 export function readStat(pid: number): ProcInfo | null {
   const buf = readView(procPath(pid, 'stat'), GONE);
@@ -71,7 +65,7 @@ export function readStat(pid: number): ProcInfo | null {
 
 /** argv as the kernel has it; [] for kernel threads and zombies; null when the process is gone. */
 export function readCmdline(pid: number): string[] | null {
-  const buf = readOrNull(procPath(pid, 'cmdline'), GONE);
+  const buf = readView(procPath(pid, 'cmdline'), GONE);
   return buf === null ? null : splitNul(buf);
 }
 
